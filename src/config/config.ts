@@ -1,0 +1,93 @@
+import { resolve } from "node:path";
+
+export type ProcessRole = "all" | "api" | "engine";
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+
+/** Everything the process reads from its environment, validated once at start. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Set: use this PostgreSQL server. Unset: start an embedded one under dataDir. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  /** Unset: pick a free port at start. */
+  readonly embeddedPgPort: number | undefined;
+  readonly adminApiKey: string | undefined;
+  readonly role: ProcessRole;
+  readonly maxRequestBytes: number;
+  readonly logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const ROLES: readonly ProcessRole[] = ["all", "api", "engine"];
+const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+const MIN_ADMIN_KEY_LENGTH = 24;
+
+/** Reads and validates the environment; throws one ConfigError listing every bad variable and its fix. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const read = <T>(name: string, parse: (raw: string) => T | string, fallback: T): T => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === "") return fallback;
+    const parsed = parse(raw.trim());
+    if (typeof parsed === "string" && parsed.startsWith("!")) {
+      problems.push(`${name}=${JSON.stringify(raw)}: ${parsed.slice(1)}`);
+      return fallback;
+    }
+    return parsed as T;
+  };
+
+  const config: Config = {
+    port: read("PORT", integer(0, 65535, "a TCP port from 0 to 65535 (0 picks a free one)"), 4000),
+    host: read("HOST", (raw) => raw, "127.0.0.1"),
+    databaseUrl: read<string | undefined>("DATABASE_URL", postgresUrl, undefined),
+    dataDir: resolve(read("DATA_DIR", (raw) => raw, "./data")),
+    embeddedPgPort: read<number | undefined>(
+      "EMBEDDED_PG_PORT",
+      integer(1, 65535, "a TCP port from 1 to 65535, or unset to pick a free one"),
+      undefined,
+    ),
+    adminApiKey: read<string | undefined>(
+      "ADMIN_API_KEY",
+      (raw) =>
+        raw.length >= MIN_ADMIN_KEY_LENGTH && /^[\x21-\x7e]+$/.test(raw)
+          ? raw
+          : `!must be at least ${MIN_ADMIN_KEY_LENGTH} printable characters without spaces (e.g. the output of \`openssl rand -hex 24\`)`,
+      undefined,
+    ),
+    role: read("ROLE", oneOf(ROLES), "all"),
+    maxRequestBytes: read("MAX_REQUEST_BYTES", integer(1024, 1024 ** 3, "a byte count from 1024 to 1073741824"), 10 * 1024 * 1024),
+    logLevel: read("LOG_LEVEL", oneOf(LOG_LEVELS), "info"),
+  };
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
+  }
+  return Object.freeze(config);
+}
+
+function integer(min: number, max: number, accepts: string) {
+  return (raw: string): number | string => {
+    const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+    return Number.isSafeInteger(n) && n >= min && n <= max ? n : `!expected ${accepts}`;
+  };
+}
+
+function oneOf<T extends string>(values: readonly T[]) {
+  return (raw: string): T | string =>
+    (values as readonly string[]).includes(raw.toLowerCase()) ? (raw.toLowerCase() as T) : `!expected one of ${values.join(", ")}`;
+}
+
+function postgresUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.protocol === "postgres:" || url.protocol === "postgresql:") return raw;
+  } catch {
+    // fall through to the message below
+  }
+  return "!expected a URL like postgres://user:password@host:5432/database";
+}

@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { resolve } from "node:path";
+import { test } from "node:test";
+import { ConfigError, loadConfig } from "../../src/config/config";
+
+test("defaults when nothing is set", () => {
+  const config = loadConfig({});
+  assert.deepEqual(config, {
+    port: 4000,
+    host: "127.0.0.1",
+    databaseUrl: undefined,
+    dataDir: resolve("./data"),
+    embeddedPgPort: undefined,
+    adminApiKey: undefined,
+    role: "all",
+    maxRequestBytes: 10 * 1024 * 1024,
+    logLevel: "info",
+  });
+  assert.ok(Object.isFrozen(config));
+});
+
+test("reads every variable", () => {
+  const config = loadConfig({
+    PORT: "8080",
+    HOST: "0.0.0.0",
+    DATABASE_URL: "postgres://u:p@db:5432/alerts",
+    DATA_DIR: "/tmp/x",
+    EMBEDDED_PG_PORT: "15432",
+    ADMIN_API_KEY: "a".repeat(32),
+    ROLE: "API",
+    MAX_REQUEST_BYTES: "2048",
+    LOG_LEVEL: "debug",
+  });
+  assert.equal(config.port, 8080);
+  assert.equal(config.host, "0.0.0.0");
+  assert.equal(config.databaseUrl, "postgres://u:p@db:5432/alerts");
+  assert.equal(config.dataDir, "/tmp/x");
+  assert.equal(config.embeddedPgPort, 15432);
+  assert.equal(config.role, "api");
+  assert.equal(config.maxRequestBytes, 2048);
+  assert.equal(config.logLevel, "debug");
+});
+
+test("bad values fail fast, each named with what it accepts", () => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ PORT: "80a" }, /PORT="80a": expected a TCP port/],
+    [{ PORT: "70000" }, /PORT="70000"/],
+    [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL=.*postgres:\/\/user:password@host/],
+    [{ EMBEDDED_PG_PORT: "0" }, /EMBEDDED_PG_PORT/],
+    [{ ADMIN_API_KEY: "short" }, /ADMIN_API_KEY=.*at least 24 printable characters/],
+    [{ ADMIN_API_KEY: "has a space in it but is long enough" }, /ADMIN_API_KEY/],
+    [{ ROLE: "worker" }, /ROLE="worker": expected one of all, api, engine/],
+    [{ MAX_REQUEST_BYTES: "12" }, /MAX_REQUEST_BYTES/],
+    [{ LOG_LEVEL: "loud" }, /LOG_LEVEL="loud": expected one of fatal, error/],
+  ];
+  for (const [env, message] of cases) {
+    assert.throws(() => loadConfig(env), (err: unknown) => err instanceof ConfigError && message.test(err.message), JSON.stringify(env));
+  }
+});
+
+test("every problem is reported at once", () => {
+  assert.throws(
+    () => loadConfig({ PORT: "x", ROLE: "y" }),
+    (err: unknown) => err instanceof ConfigError && /PORT/.test(err.message) && /ROLE/.test(err.message),
+  );
+});
