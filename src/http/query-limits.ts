@@ -1,0 +1,111 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import {
+  GraphQLError,
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type SelectionSetNode,
+  type ValidationRule,
+  validate,
+} from "graphql";
+import { getComplexity, type ComplexityEstimator } from "graphql-query-complexity";
+
+export const MAX_QUERY_DEPTH = 12;
+export const MAX_QUERY_COST = 5_000;
+/** Connections hand out 50 nodes when `first` is absent (services/pagination.ts). */
+const DEFAULT_PAGE_SIZE = 50;
+
+const tooComplex = (message: string) => new GraphQLError(message, { extensions: { code: "QUERY_TOO_COMPLEX", http: { status: 400 } } });
+
+/** Introspection nests through `ofType` (GraphiQL's own query reaches 14 levels); the schema bounds it. */
+export const MAX_INTROSPECTION_DEPTH = 20;
+
+/** Rejects operations nested deeper than maxDepth fields (introspection: its own bound), fragments included. */
+export function depthLimitRule(maxDepth = MAX_QUERY_DEPTH): ValidationRule {
+  return (context) => {
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const def of context.getDocument().definitions) {
+      if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+    }
+    // The fields a selection set selects directly, through inline fragments and spreads.
+    const fieldsOf = (set: SelectionSetNode | undefined, seen: ReadonlySet<string>, visit: (field: FieldNode, seen: ReadonlySet<string>) => boolean): boolean => {
+      for (const selection of set?.selections ?? []) {
+        if (selection.kind === Kind.FIELD) {
+          if (!visit(selection, seen)) return false;
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+          if (!fieldsOf(selection.selectionSet, seen, visit)) return false;
+        } else {
+          const name = selection.name.value;
+          // A fragment cycle is reported by the standard rules; here it just ends the walk.
+          if (!seen.has(name) && !fieldsOf(fragments.get(name)?.selectionSet, new Set(seen).add(name), visit)) return false;
+        }
+      }
+      return true;
+    };
+    // Whether every path below `field` stays within `budget` levels, the field itself included.
+    const within = (field: FieldNode, seen: ReadonlySet<string>, budget: number): boolean =>
+      budget >= 1 && fieldsOf(field.selectionSet, seen, (child, s) => within(child, s, budget - 1));
+    return {
+      OperationDefinition(node) {
+        fieldsOf(node.selectionSet, new Set(), (field, seen) => {
+          const limit = field.name.value.startsWith("__") ? MAX_INTROSPECTION_DEPTH : maxDepth;
+          if (within(field, seen, limit)) return true;
+          context.reportError(tooComplex(`the query nests deeper than ${limit} levels under ${field.name.value}; ask for fewer nested fields`));
+          return false;
+        });
+      },
+    };
+  };
+}
+
+/** Each field costs 1; a field with a `first` argument costs its children times the page size. */
+const pageEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
+  const paged = field.args.some((a) => a.name === "first");
+  const size = typeof args.first === "number" && args.first > 0 ? args.first : DEFAULT_PAGE_SIZE;
+  return 1 + childComplexity * (paged ? size : 1);
+};
+
+export function operationCost(schema: GraphQLSchema, query: DocumentNode, variables: Record<string, unknown> | undefined, operationName?: string): number {
+  return getComplexity({ schema, query, variables, operationName, estimators: [pageEstimator] });
+}
+
+/**
+ * Depth and cost of one operation, checked after standard validation and before anything runs.
+ * Returns the error to answer with, or undefined. Variables that don't fit their types are left to
+ * execution, which refuses them as BAD_USER_INPUT.
+ */
+export function checkOperationLimits(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | undefined,
+): GraphQLError | undefined {
+  const [depthError] = validate(schema, document, [depthLimitRule()]);
+  if (depthError) return depthError;
+  let cost: number;
+  try {
+    cost = operationCost(schema, document, variables, operationName);
+  } catch (err) {
+    if (err instanceof GraphQLError) return undefined;
+    throw err;
+  }
+  return cost > MAX_QUERY_COST
+    ? tooComplex(`query cost ${cost} exceeds the limit of ${MAX_QUERY_COST}; ask for smaller pages (first) or fewer fields`)
+    : undefined;
+}
+
+/** Apollo runs its own validation rules under one code; limits are checked here to keep QUERY_TOO_COMPLEX. */
+export function operationLimitsPlugin(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document, schema }) {
+          const error = checkOperationLimits(schema, document, request.variables, request.operationName ?? undefined);
+          if (error) throw error;
+        },
+      };
+    },
+  };
+}

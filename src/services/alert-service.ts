@@ -1,0 +1,288 @@
+import { randomUUID } from "node:crypto";
+import type { DataSource, EntityManager } from "typeorm";
+import {
+  AGGREGATION_FUNCTIONS,
+  COMPARISON_OPERATORS,
+  SEVERITIES,
+  WINDOW_TYPES,
+  validateDefinition,
+  type AlertDefinition,
+  type DefinitionIssue,
+} from "../engine/alert-definition";
+import { AlertChangeEntity, type AlertChangeAction } from "../store/entities/alert-change.entity";
+import { AlertEntity } from "../store/entities/alert.entity";
+import type { AlertFilterCommand, CreateAlertCommand, UpdateAlertCommand } from "./alert-input";
+import { isUuid } from "./api-key-service";
+import { AppError, badInput, forbidden, notFound, type FieldProblem } from "./errors";
+import { decodeCursor, encodeCursor, pageSize, type Page } from "./pagination";
+import { canSee, hasRole, isPlatform, type Principal } from "./principal";
+import { validateCustomerId } from "./validation";
+
+/** Alert definitions: every write stores the alert and its alert_changes row in one transaction. */
+export class AlertService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async get(principal: Principal, id: string): Promise<AlertEntity> {
+    const alert = isUuid(id) ? await this.dataSource.getRepository(AlertEntity).findOne({ where: { id } }) : null;
+    if (!alert || !canSee(principal, alert.customerId)) throw notFound("alert", id);
+    return alert;
+  }
+
+  async list(principal: Principal, filter: AlertFilterCommand = {}, first?: number | null, after?: string | null): Promise<Page<AlertEntity>> {
+    const limit = pageSize(first);
+    const afterSeq = decodeCursor("alert", after);
+    const query = this.dataSource.getRepository(AlertEntity).createQueryBuilder("a");
+    if (!isPlatform(principal)) query.andWhere("(a.customer_id = :own OR a.scope = 'GLOBAL')", { own: principal.customerId });
+    if (filter.scope) query.andWhere("a.scope = :scope", { scope: filter.scope });
+    if (filter.customerId) query.andWhere("a.customer_id = :customerId", { customerId: filter.customerId });
+    if (filter.enabled !== undefined && filter.enabled !== null) query.andWhere("a.enabled = :enabled", { enabled: filter.enabled });
+    if (filter.application) query.andWhere("a.application = :application", { application: filter.application });
+    if (filter.severity) query.andWhere("a.severity = :severity", { severity: filter.severity });
+    if (filter.search) {
+      const pattern = `%${filter.search.replace(/[\\%_]/g, (c) => "\\" + c)}%`;
+      query.andWhere("(a.name ILIKE :pattern OR a.description ILIKE :pattern)", { pattern });
+    }
+    const totalCount = await query.getCount();
+    if (afterSeq !== undefined) query.andWhere("a.seq > :afterSeq", { afterSeq: afterSeq.toString() });
+    const rows = await query.orderBy("a.seq", "ASC").take(limit + 1).getMany();
+    return {
+      items: rows.slice(0, limit).map((node) => ({ node, cursor: encodeCursor("alert", node.seq) })),
+      hasNextPage: rows.length > limit,
+      hasPreviousPage: afterSeq !== undefined,
+      totalCount,
+    };
+  }
+
+  async create(principal: Principal, input: CreateAlertCommand): Promise<AlertEntity> {
+    requireEditor(principal);
+    const problems: FieldProblem[] = [];
+    let customerId: string | null;
+    if (isPlatform(principal)) {
+      customerId = input.customerId ?? null;
+      if (customerId !== null) pushIf(problems, validateCustomerId(customerId, "customerId"));
+    } else {
+      if (input.customerId != null && input.customerId !== principal.customerId) {
+        throw forbidden("a customer key creates alerts for its own customer only; omit customerId");
+      }
+      customerId = principal.customerId;
+    }
+    checkEnums(input, problems);
+    if (input.aggregation?.function === "COUNT" && input.aggregation.path) {
+      problems.push({ field: "aggregation.path", message: "COUNT counts events and takes no path; leave it out" });
+    }
+    const definition: AlertDefinition = {
+      scope: customerId === null ? "GLOBAL" : "CUSTOMER",
+      customerId,
+      name: input.name,
+      description: input.description ?? "",
+      severity: input.severity ?? "MEDIUM",
+      enabled: input.enabled ?? true,
+      application: input.application ?? null,
+      objectType: input.objectType ?? null,
+      eventType: input.eventType ?? null,
+      conditions: (input.conditions ?? []).map(normalizeCondition),
+      jsonPath: input.jsonPath ?? null,
+      aggregation: { function: input.aggregation?.function ?? "COUNT", path: input.aggregation?.path ?? null },
+      groupBy: input.groupBy ?? [],
+      entityPath: input.entityPath ?? null,
+      window: { type: input.window?.type ?? "ALL_TIME", seconds: input.window?.seconds ?? null },
+      threshold: input.threshold,
+    };
+    rejectIfInvalid(problems, validateDefinition(definition));
+
+    const now = new Date();
+    return this.dataSource.transaction(async (manager) => {
+      const alert = manager.create(AlertEntity, {
+        id: randomUUID(),
+        ...toColumns(definition),
+        backfill: input.backfill ?? true,
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await manager.save(AlertEntity, alert);
+      const saved = await manager.findOneOrFail(AlertEntity, { where: { id: alert.id } });
+      await recordChange(manager, saved, "CREATED", principal);
+      return saved;
+    });
+  }
+
+  async update(principal: Principal, id: string, input: UpdateAlertCommand, expectedVersion?: number | null): Promise<AlertEntity> {
+    return this.dataSource.transaction(async (manager) => {
+      const current = await this.lockWritable(manager, principal, id);
+      if (expectedVersion != null && expectedVersion !== current.version) {
+        throw new AppError(
+          "CONFLICT",
+          `alert ${id} is at version ${current.version}, not ${expectedVersion}: someone changed it; read it again and reapply your change`,
+          [{ field: "expectedVersion", message: `the alert is at version ${current.version}` }],
+        );
+      }
+      const problems: FieldProblem[] = [];
+      checkEnums(input, problems);
+      const before = toDefinition(current);
+      const required = <K extends "name" | "severity" | "enabled">(key: K): AlertDefinition[K] => {
+        const value = input[key];
+        if (value === null) problems.push({ field: key, message: "cannot be null; leave it out to keep the current value" });
+        return (value ?? before[key]) as AlertDefinition[K];
+      };
+      const nullable = <K extends "application" | "objectType" | "eventType" | "jsonPath" | "entityPath">(key: K): string | null =>
+        input[key] === undefined ? before[key] : (input[key] ?? null);
+      if (input.threshold === null) problems.push({ field: "threshold", message: "cannot be null; leave it out to keep the current threshold" });
+      const aggregation =
+        input.aggregation === undefined ? before.aggregation : { function: input.aggregation?.function ?? "COUNT", path: input.aggregation?.path ?? null };
+      if (input.aggregation?.function === "COUNT" && input.aggregation.path) {
+        problems.push({ field: "aggregation.path", message: "COUNT counts events and takes no path; leave it out" });
+      }
+      const after: AlertDefinition = {
+        scope: before.scope,
+        customerId: before.customerId,
+        name: required("name"),
+        description: input.description === undefined ? before.description : (input.description ?? ""),
+        severity: required("severity"),
+        enabled: required("enabled"),
+        application: nullable("application"),
+        objectType: nullable("objectType"),
+        eventType: nullable("eventType"),
+        conditions: input.conditions === undefined ? before.conditions : (input.conditions ?? []).map(normalizeCondition),
+        jsonPath: nullable("jsonPath"),
+        aggregation,
+        groupBy: input.groupBy === undefined ? before.groupBy : (input.groupBy ?? []),
+        entityPath: nullable("entityPath"),
+        window: input.window === undefined ? before.window : { type: input.window?.type ?? "ALL_TIME", seconds: input.window?.seconds ?? null },
+        threshold: input.threshold ?? before.threshold,
+      };
+      rejectIfInvalid(problems, validateDefinition(after));
+
+      Object.assign(current, toColumns(after), { version: current.version + 1, updatedAt: new Date() });
+      await manager.save(AlertEntity, current);
+      await recordChange(manager, current, "UPDATED", principal);
+      return current;
+    });
+  }
+
+  async delete(principal: Principal, id: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const current = await this.lockWritable(manager, principal, id);
+      await manager.delete(AlertEntity, { id });
+      await recordChange(manager, { ...current, version: current.version + 1 }, "DELETED", principal);
+    });
+  }
+
+  /** The audit trail, newest first. A customer key sees its own alerts' changes and the global alerts'. */
+  async changes(principal: Principal, alertId?: string | null, first?: number | null, after?: string | null): Promise<AlertChangeEntity[]> {
+    const limit = pageSize(first);
+    const beforeId = decodeCursor("change", after);
+    const query = this.dataSource.getRepository(AlertChangeEntity).createQueryBuilder("c");
+    if (alertId != null) {
+      if (!isUuid(alertId)) return [];
+      query.andWhere("c.alert_id = :alertId", { alertId });
+    }
+    if (!isPlatform(principal)) query.andWhere("(c.customer_id = :own OR c.customer_id IS NULL)", { own: principal.customerId });
+    if (beforeId !== undefined) query.andWhere("c.id < :beforeId", { beforeId: beforeId.toString() });
+    const rows = await query.orderBy("c.id", "DESC").take(limit).getMany();
+    // Which platform key changed a global alert is the platform's business.
+    return isPlatform(principal) ? rows : rows.map((row) => (row.customerId === null ? { ...row, keyId: null } : row));
+  }
+
+  /** The alert, locked for this transaction, if the principal may change it. */
+  private async lockWritable(manager: EntityManager, principal: Principal, id: string): Promise<AlertEntity> {
+    const alert = isUuid(id) ? await manager.findOne(AlertEntity, { where: { id }, lock: { mode: "pessimistic_write" } }) : null;
+    if (!alert || !canSee(principal, alert.customerId)) throw notFound("alert", id);
+    requireEditor(principal);
+    if (alert.customerId === null && !isPlatform(principal)) throw forbidden("global alerts are managed by the platform; a customer key may only read them");
+    return alert;
+  }
+}
+
+export const changeCursor = (change: AlertChangeEntity): string => encodeCursor("change", change.id);
+
+function requireEditor(principal: Principal): void {
+  if (!hasRole(principal, "EDITOR")) throw forbidden(`changing alerts needs an EDITOR or ADMIN key; this key is ${principal.role}`);
+}
+
+async function recordChange(manager: EntityManager, alert: AlertEntity, action: AlertChangeAction, principal: Principal): Promise<void> {
+  await manager.save(AlertChangeEntity, {
+    alertId: alert.id,
+    customerId: alert.customerId,
+    action,
+    version: alert.version,
+    definition: action === "DELETED" ? null : definitionJson(alert),
+    keyId: principal.keyId,
+    at: new Date(),
+  });
+}
+
+/** The definition as the audit trail and the control stream carry it. */
+export function definitionJson(alert: AlertEntity): Record<string, unknown> {
+  return { id: alert.id, version: alert.version, ...toDefinition(alert), backfill: alert.backfill };
+}
+
+export function toDefinition(alert: AlertEntity): AlertDefinition {
+  return {
+    scope: alert.scope,
+    customerId: alert.customerId,
+    name: alert.name,
+    description: alert.description,
+    severity: alert.severity,
+    enabled: alert.enabled,
+    application: alert.application,
+    objectType: alert.objectType,
+    eventType: alert.eventType,
+    conditions: alert.conditions,
+    jsonPath: alert.jsonPath,
+    aggregation: { function: alert.aggregationFunction, path: alert.aggregationPath },
+    groupBy: alert.groupBy,
+    entityPath: alert.entityPath,
+    window: { type: alert.windowType, seconds: alert.windowSeconds },
+    threshold: { operator: alert.thresholdOperator, value: alert.thresholdValue },
+  };
+}
+
+function toColumns(def: AlertDefinition): Partial<AlertEntity> {
+  return {
+    scope: def.scope,
+    customerId: def.customerId,
+    name: def.name.trim(),
+    description: def.description,
+    severity: def.severity,
+    enabled: def.enabled,
+    application: def.application,
+    objectType: def.objectType,
+    eventType: def.eventType,
+    conditions: [...def.conditions],
+    jsonPath: def.jsonPath,
+    aggregationFunction: def.aggregation.function,
+    aggregationPath: def.aggregation.path,
+    groupBy: [...def.groupBy],
+    entityPath: def.entityPath,
+    windowType: def.window.type,
+    windowSeconds: def.window.seconds,
+    thresholdOperator: def.threshold.operator,
+    thresholdValue: def.threshold.value,
+  };
+}
+
+/** Stored conditions always have a value key, null when the operator takes none. */
+function normalizeCondition(condition: { path: string; operator: string; value?: unknown }) {
+  return { path: condition.path, operator: condition.operator, value: condition.value ?? null } as AlertDefinition["conditions"][number];
+}
+
+/** GraphQL checks enums on the wire; services are called from elsewhere too, so check again. */
+function checkEnums(input: UpdateAlertCommand, problems: FieldProblem[]): void {
+  const check = (value: unknown, allowed: readonly string[], field: string) => {
+    if (value != null && !allowed.includes(value as string)) problems.push({ field, message: `must be one of ${allowed.join(", ")}` });
+  };
+  check(input.severity, SEVERITIES, "severity");
+  check(input.aggregation?.function, AGGREGATION_FUNCTIONS, "aggregation.function");
+  check(input.window?.type, WINDOW_TYPES, "window.type");
+  check(input.threshold?.operator, COMPARISON_OPERATORS, "threshold.operator");
+}
+
+function rejectIfInvalid(problems: FieldProblem[], issues: readonly DefinitionIssue[]): void {
+  const all = [...problems, ...issues.filter((issue) => !problems.some((p) => p.field === issue.field))];
+  if (all.length > 0) throw badInput(all);
+}
+
+function pushIf(problems: FieldProblem[], problem: FieldProblem | null): void {
+  if (problem) problems.push(problem);
+}
