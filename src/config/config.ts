@@ -16,6 +16,12 @@ export interface Config {
   readonly role: ProcessRole;
   readonly maxRequestBytes: number;
   readonly logLevel: LogLevel;
+  /** Events older than this many days (by ingestion) leave the archive. */
+  readonly eventRetentionDays: number;
+  /** An event for a window that ended more than this long ago is late: counted, otherwise ignored. */
+  readonly lateGraceSeconds: number;
+  /** A windowed status whose window has been empty this long is removed. */
+  readonly statusIdleDays: number;
 }
 
 export class ConfigError extends Error {
@@ -63,6 +69,9 @@ export function loadConfig(env: Env = process.env): Config {
     role: read("ROLE", oneOf(ROLES), "all"),
     maxRequestBytes: read("MAX_REQUEST_BYTES", integer(1024, 1024 ** 3, "a byte count from 1024 to 1073741824"), 10 * 1024 * 1024),
     logLevel: read("LOG_LEVEL", oneOf(LOG_LEVELS), "info"),
+    eventRetentionDays: read("EVENT_RETENTION_DAYS", integer(1, 3650, "a number of days from 1 to 3650"), 30),
+    lateGraceSeconds: read("LATE_GRACE_SECONDS", integer(0, 86400, "a number of seconds from 0 to 86400"), 60),
+    statusIdleDays: read("STATUS_IDLE_DAYS", integer(1, 3650, "a number of days from 1 to 3650"), 7),
   };
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);

@@ -15,6 +15,9 @@ test("defaults when nothing is set", () => {
     role: "all",
     maxRequestBytes: 10 * 1024 * 1024,
     logLevel: "info",
+    eventRetentionDays: 30,
+    lateGraceSeconds: 60,
+    statusIdleDays: 7,
   });
   assert.ok(Object.isFrozen(config));
 });

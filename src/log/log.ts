@@ -1,0 +1,50 @@
+import type { EngineEvent } from "../engine/event";
+
+/** A position in one partition of a log: a bigint sequence (PostgreSQL) or a Kafka offset. */
+export interface PartitionPosition {
+  readonly partition: number;
+  /** The position of the next record to read. */
+  readonly next: bigint;
+}
+
+/** One record of the events log: decoded, or the reason it could not be (it goes to the dead letters). */
+export type LogEvent =
+  | { readonly partition: number; readonly position: bigint; readonly event: EngineEvent }
+  | { readonly partition: number; readonly position: bigint; readonly reason: string; readonly raw: Uint8Array };
+
+export interface EventBatch {
+  readonly records: readonly LogEvent[];
+  /** Where to resume after this batch, per partition it touched; committed with the batch's state. */
+  readonly positions: readonly PartitionPosition[];
+}
+
+export interface AppendResult {
+  /** How many events were new (not seen before under the same customer and id). */
+  readonly accepted: number;
+}
+
+/** Appends events durably: when append returns, they are in the log. */
+export interface EventAppender {
+  append(events: readonly EngineEvent[]): Promise<AppendResult>;
+}
+
+/**
+ * Reads the events log from stored positions. `poll` returns at once with what is there (possibly an
+ * empty batch); `waitForMore` resolves when more may have arrived or after maxWaitMs.
+ */
+export interface EventReader {
+  poll(from: ReadonlyMap<number, bigint>, maxRecords: number): Promise<EventBatch>;
+  waitForMore(maxWaitMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A notice that an alert changed: the engine loads that alert's current row (PostgreSQL is the truth). */
+export interface AlertControl {
+  readonly position: bigint;
+  readonly alertId: string;
+  readonly version: number;
+}
+
+export interface ControlReader {
+  poll(after: bigint, maxRecords: number): Promise<readonly AlertControl[]>;
+}
