@@ -1,15 +1,29 @@
 import "reflect-metadata";
+import { Pool } from "pg";
 import type { DataSource } from "typeorm";
 import type { Config } from "./config/config";
 import type { Logger } from "./logger";
 import { startHttpServer, type RunningHttpServer } from "./http/server";
+import { PgListener } from "./log/pg-listener";
+import { PostgresControlReader, PostgresEventLog } from "./log/postgres-log";
 import { AlertResolver } from "./resolvers/alert.resolver";
 import { ApiKeyResolver } from "./resolvers/api-key.resolver";
 import { buildGraphQLSchema, type ResolverClass } from "./resolvers/build-schema";
+import { EventResolver } from "./resolvers/event.resolver";
+import { AlertMonitoringResolver, AlertStatusResolver, MonitoringResolver, ThresholdCrossingResolver } from "./resolvers/monitoring.resolver";
 import { AlertService } from "./services/alert-service";
 import { ApiKeyService } from "./services/api-key-service";
+import { CrossingFeed } from "./services/crossing-feed";
+import { EngineCounters } from "./services/engine-counters";
+import { EngineRunner } from "./services/engine-runner";
+import { EventService } from "./services/event-service";
+import { MonitoringService } from "./services/monitoring-service";
+import { StatusFeed } from "./services/status-feed";
 import { openDatabase } from "./store/data-source";
 import { startEmbeddedPostgres } from "./store/embedded-postgres";
+import { EngineStore } from "./store/engine-store";
+import { maintainEventArchive } from "./store/event-archive";
+import { MonitoringStore } from "./store/monitoring-store";
 
 export interface RunningApp {
   /** The GraphQL endpoint, when this process serves the API. */
@@ -17,8 +31,15 @@ export interface RunningApp {
   readonly databaseUrl: string;
   /** Set on a first start without ADMIN_API_KEY: the generated platform ADMIN secret. */
   readonly generatedAdminKey: string | undefined;
+  readonly counters: EngineCounters;
+  /** The engine, when this process runs one. */
+  readonly engine: EngineRunner | undefined;
+  /** Open GraphQL subscriptions served by this process. */
+  activeSubscriptions(): number;
   stop(): Promise<void>;
 }
+
+const ARCHIVE_MAINTENANCE_MS = 3_600_000;
 
 /** The composition root: builds every part once, starts them, and stops them in reverse order. */
 export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
@@ -39,25 +60,79 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     }
     const dataSource = await openDatabase(databaseUrl, { applicationName: `alerts-${config.role}` });
     stops.push({ part: "database pool", stop: () => dataSource.destroy() });
+    const pool = new Pool({ connectionString: databaseUrl, max: 10, connectionTimeoutMillis: 5_000, application_name: `alerts-${config.role}-log` });
+    pool.on("error", (err) => logger.warn({ err: err.message }, "idle database connection failed"));
+    stops.push({ part: "log pool", stop: () => pool.end() });
+    const listener = new PgListener(databaseUrl, logger);
+    stops.push({ part: "notification listener", stop: () => listener.close() });
 
+    await maintainEventArchive(pool, Date.now(), config.eventRetentionDays);
+    const maintenance = setInterval(() => {
+      maintainEventArchive(pool, Date.now(), config.eventRetentionDays).catch((err: unknown) =>
+        logger.warn({ err: (err as Error).message }, "event archive maintenance failed; will retry"),
+      );
+    }, ARCHIVE_MAINTENANCE_MS);
+    maintenance.unref();
+    stops.push({ part: "archive maintenance", stop: async () => clearInterval(maintenance) });
+
+    const eventLog = new PostgresEventLog(pool, listener);
+    await eventLog.start();
+    const counters = new EngineCounters();
     const apiKeys = new ApiKeyService(dataSource);
     const alerts = new AlertService(dataSource);
     const bootstrap = await apiKeys.bootstrapAdmin(config.adminApiKey);
     if (bootstrap.revoked) logger.warn("ADMIN_API_KEY names a key that has been revoked; it stays revoked");
 
+    let engine: EngineRunner | undefined;
+    if (config.role !== "api") {
+      engine = new EngineRunner(new EngineStore(pool), eventLog, new PostgresControlReader(pool), counters, logger.child({ component: "engine" }), {
+        lateGraceSeconds: config.lateGraceSeconds,
+        statusIdleDays: config.statusIdleDays,
+      });
+      engine.start();
+      stops.push({ part: "engine", stop: () => engine!.stop() });
+    }
+
     let http: RunningHttpServer | undefined;
+    let activeSubscriptions = () => 0;
     if (config.role !== "engine") {
+      const monitoringStore = new MonitoringStore(pool);
+      const monitoring = new MonitoringService(monitoringStore);
+      const crossingFeed = new CrossingFeed(monitoringStore, listener, logger);
+      const statusFeed = new StatusFeed(monitoringStore, listener, logger);
+      await crossingFeed.start();
+      await statusFeed.start();
+      activeSubscriptions = () => crossingFeed.subscriberCount + statusFeed.subscriberCount;
+      stops.push({
+        part: "subscription feeds",
+        stop: async () => {
+          crossingFeed.stop();
+          statusFeed.stop();
+        },
+      });
       const schema = await buildGraphQLSchema(
         new Map<ResolverClass, object>([
           [AlertResolver, new AlertResolver(alerts)],
           [ApiKeyResolver, new ApiKeyResolver(apiKeys)],
+          [EventResolver, new EventResolver(new EventService(eventLog))],
+          [MonitoringResolver, new MonitoringResolver(monitoring, alerts)],
+          [AlertStatusResolver, new AlertStatusResolver()],
+          [ThresholdCrossingResolver, new ThresholdCrossingResolver(alerts)],
+          [AlertMonitoringResolver, new AlertMonitoringResolver(monitoring)],
         ]),
       );
-      http = await startHttpServer({ config, logger, schema, apiKeys, ready: () => databaseReachable(dataSource) });
+      http = await startHttpServer({
+        config,
+        logger,
+        schema,
+        apiKeys,
+        feeds: { crossings: crossingFeed, statuses: statusFeed },
+        ready: async () => (await databaseReachable(dataSource)) && (engine === undefined || engine.isReady),
+      });
       stops.push({ part: "HTTP server", stop: () => http!.close() });
       logger.info({ url: http.url }, "API listening");
     }
-    return { url: http?.url, databaseUrl, generatedAdminKey: bootstrap.generated, stop };
+    return { url: http?.url, databaseUrl, generatedAdminKey: bootstrap.generated, counters, engine, activeSubscriptions: () => activeSubscriptions(), stop };
   } catch (err) {
     await stop();
     throw err;

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import {
   GraphQLError,
   Kind,
+  getNamedType,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -60,9 +61,13 @@ export function depthLimitRule(maxDepth = MAX_QUERY_DEPTH): ValidationRule {
   };
 }
 
-/** Each field costs 1; a field with a `first` argument costs its children times the page size. */
-const pageEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
-  const paged = field.args.some((a) => a.name === "first");
+/**
+ * Each field costs 1; a page that reads rows (a Connection, or a root list with `first`) costs its
+ * children times the page size. Lists inside a row (a status's entities) cost no more than their fields.
+ */
+const pageEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  const returns = getNamedType(field.type).name;
+  const paged = field.args.some((a) => a.name === "first") && (returns.endsWith("Connection") || type.name === "Query");
   const size = typeof args.first === "number" && args.first > 0 ? args.first : DEFAULT_PAGE_SIZE;
   return 1 + childComplexity * (paged ? size : 1);
 };

@@ -8,7 +8,7 @@ import { useServer } from "graphql-ws/use/ws";
 import type { Logger } from "pino";
 import { WebSocket, WebSocketServer } from "ws";
 import type { Config } from "../config/config";
-import { isUnavailable } from "../resolvers/error-middleware";
+import { isUnavailable, toGraphQLError } from "../resolvers/error-middleware";
 import type { RequestContext } from "../resolvers/context";
 import type { ApiKeyService } from "../services/api-key-service";
 import type { Principal } from "../services/principal";
@@ -24,6 +24,7 @@ export interface HttpServerDeps {
   readonly logger: Logger;
   readonly schema: GraphQLSchema;
   readonly apiKeys: ApiKeyService;
+  readonly feeds?: RequestContext["feeds"];
   /** Whether the process can serve: database (and log) reachable. */
   readonly ready: () => Promise<boolean>;
 }
@@ -86,7 +87,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
     const started = performance.now();
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method, headers, search: (req.url ?? "").slice(path.length), body },
-      context: async () => ({ principal, requestId, logger: logger.child({ requestId, keyId: principal.keyId }) }),
+      context: async () => ({ principal, requestId, logger: logger.child({ requestId, keyId: principal.keyId }), feeds: deps.feeds }),
     });
     await writeResponse(res, response);
     logger.info(
@@ -153,7 +154,7 @@ function startWebSocketServer(server: Server, deps: HttpServerDeps) {
       context: (ctx): RequestContext => {
         const principal = ctx.extra.principal as Principal;
         const requestId = randomUUID();
-        return { principal, requestId, logger: logger.child({ requestId, keyId: principal.keyId, transport: "ws" }) };
+        return { principal, requestId, logger: logger.child({ requestId, keyId: principal.keyId, transport: "ws" }), feeds: deps.feeds };
       },
       onSubscribe: (_ctx, _id, payload) => {
         let document;
@@ -168,9 +169,10 @@ function startWebSocketServer(server: Server, deps: HttpServerDeps) {
         if (limitError) return [limitError];
         return undefined;
       },
-      onError: (_ctx, _id, _payload, errors) => {
-        return errors.map((e) => new GraphQLError(formatError(e, e).message, { extensions: formatError(e, e).extensions }));
-      },
+      // Over the socket too: codes on every error, no stack, SQL or HTTP details.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((e) => sanitize(e, unwrapResolverError(e))) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => sanitize(e, e)),
     },
     wss,
   );
@@ -206,6 +208,14 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     locations: formatted.locations,
     extensions: { code: "INTERNAL_SERVER_ERROR" },
   };
+}
+
+function sanitize(error: GraphQLError, original: unknown): GraphQLError {
+  const converted = original instanceof GraphQLError ? error : toGraphQLError(original);
+  const source = converted instanceof GraphQLError ? converted : error;
+  const formatted = formatError(source.toJSON(), original);
+  const { http: _http, ...extensions } = formatted.extensions ?? {};
+  return new GraphQLError(formatted.message, { nodes: error.nodes, path: error.path, extensions });
 }
 
 function errorLoggingPlugin() {

@@ -4,8 +4,18 @@ import type { GraphQLSchema } from "graphql";
 import { AlertResolver } from "./alert.resolver";
 import { ApiKeyResolver } from "./api-key.resolver";
 import { errorMiddleware } from "./error-middleware";
+import { EventResolver } from "./event.resolver";
+import { AlertMonitoringResolver, AlertStatusResolver, MonitoringResolver, ThresholdCrossingResolver } from "./monitoring.resolver";
 
-export const resolverClasses = [AlertResolver, ApiKeyResolver] as const;
+export const resolverClasses = [
+  AlertResolver,
+  ApiKeyResolver,
+  EventResolver,
+  MonitoringResolver,
+  AlertStatusResolver,
+  ThresholdCrossingResolver,
+  AlertMonitoringResolver,
+] as const;
 
 /** A resolver class; resolver constructors take their services. */
 export type ResolverClass = abstract new (...args: never[]) => object;
@@ -20,6 +30,15 @@ export async function buildGraphQLSchema(instances: ResolverInstances = new Map(
     resolvers: resolverClasses,
     validate: false,
     globalMiddlewares: [errorMiddleware],
+    // Every subscription here brings its own `subscribe` (the crossing and status feeds); topics are unused.
+    pubSub: {
+      publish: () => {
+        throw new Error("topic-based publishing is not used: subscriptions read the crossing and status feeds");
+      },
+      subscribe: () => {
+        throw new Error("topic-based subscriptions are not used: give the @Subscription a subscribe function");
+      },
+    },
     emitSchemaFile: false,
     container: {
       get: (cls: ResolverClass) => {

@@ -3,7 +3,11 @@ import type { Alert, AlertConnection } from "../schema/alert.type";
 import type { AlertChange } from "../schema/alert-change.type";
 import type { ApiKey } from "../schema/api-key.type";
 import { changeCursor } from "../services/alert-service";
-import type { Page } from "../services/pagination";
+import { encodeCursor, type Page } from "../services/pagination";
+import type { CrossingRecord, StatusRecord } from "../services/records";
+import type { AlertStatus, AlertStatusConnection, TriggeredEntity } from "../schema/status.type";
+import type { ThresholdCrossing, ThresholdCrossingConnection } from "../schema/crossing.type";
+import type { ComparisonOperator, Severity } from "../schema/enums";
 
 /** Storage rows and GraphQL types stay apart (STYLE.md); these are the only places they meet. */
 export function toAlert(row: AlertEntity): Alert {
@@ -66,3 +70,53 @@ export function toAlertChange(row: AlertChangeEntity): AlertChange {
     cursor: changeCursor(row),
   };
 }
+
+const toEntity = (e: { key: string; count: number; firstSeenMs: number; lastSeenMs: number }): TriggeredEntity => ({
+  key: e.key,
+  count: e.count,
+  firstSeenAt: new Date(e.firstSeenMs),
+  lastSeenAt: new Date(e.lastSeenMs),
+});
+
+export function toStatus(row: StatusRecord): AlertStatus {
+  return {
+    alertId: row.alertId,
+    customerId: row.customerId,
+    groupKey: row.groupKey,
+    state: row.state,
+    value: row.value,
+    count: row.count,
+    windowStart: row.windowStart,
+    windowEnd: row.windowEnd,
+    lastEventAt: row.lastEventAt,
+    lastCrossingAt: row.lastCrossingAt,
+    allEntities: row.entities.map(toEntity),
+  };
+}
+
+/** The subscription cursor: per customer, increasing (DESIGN "Delivery guarantees"). */
+export const crossingCursor = (cursor: bigint): string => encodeCursor("crossing", cursor);
+
+export function toCrossing(row: CrossingRecord): ThresholdCrossing {
+  return {
+    id: row.id,
+    alertId: row.alertId,
+    customerId: row.customerId,
+    groupKey: row.groupKey,
+    direction: row.direction,
+    value: row.value,
+    count: row.count,
+    threshold: { operator: row.thresholdOperator as keyof typeof ComparisonOperator, value: row.thresholdValue },
+    severity: row.severity as keyof typeof Severity,
+    windowStart: row.windowStart,
+    windowEnd: row.windowEnd,
+    occurredAt: row.occurredAt,
+    detectedAt: row.detectedAt,
+    historical: row.historical,
+    entities: row.entities.map(toEntity),
+    cursor: crossingCursor(row.cursor),
+  };
+}
+
+export const toStatusConnection = (page: Page<StatusRecord>): AlertStatusConnection => toConnection(page, toStatus);
+export const toCrossingConnection = (page: Page<CrossingRecord>): ThresholdCrossingConnection => toConnection(page, toCrossing);

@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { compileAlert, explainEvent } from "../engine/compile-alert";
+import { normalizeEvent } from "../engine/event";
 import type { DataSource, EntityManager } from "typeorm";
 import {
   AGGREGATION_FUNCTIONS,
@@ -10,13 +12,20 @@ import {
   type DefinitionIssue,
 } from "../engine/alert-definition";
 import { AlertChangeEntity, type AlertChangeAction } from "../store/entities/alert-change.entity";
+import { toDefinition } from "../store/alert-mapping";
 import { AlertEntity } from "../store/entities/alert.entity";
+import { CONTROLS_CHANNEL } from "../log/postgres-log";
 import type { AlertFilterCommand, CreateAlertCommand, UpdateAlertCommand } from "./alert-input";
 import { isUuid } from "./api-key-service";
+import type { PublishEventCommand } from "./event-service";
 import { AppError, badInput, forbidden, notFound, type FieldProblem } from "./errors";
 import { decodeCursor, encodeCursor, pageSize, type Page } from "./pagination";
 import { canSee, hasRole, isPlatform, type Principal } from "./principal";
 import { validateCustomerId } from "./validation";
+
+const CONTROL_APPEND_LOCK = 7242102;
+
+export type EventExplanation = ReturnType<typeof explainEvent>;
 
 /** Alert definitions: every write stores the alert and its alert_changes row in one transaction. */
 export class AlertService {
@@ -26,6 +35,14 @@ export class AlertService {
     const alert = isUuid(id) ? await this.dataSource.getRepository(AlertEntity).findOne({ where: { id } }) : null;
     if (!alert || !canSee(principal, alert.customerId)) throw notFound("alert", id);
     return alert;
+  }
+
+  /** The alert if it exists and the caller may see it; null otherwise. */
+  async find(principal: Principal, id: string): Promise<AlertEntity | null> {
+    return this.get(principal, id).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === "NOT_FOUND") return null;
+      throw err;
+    });
   }
 
   async list(principal: Principal, filter: AlertFilterCommand = {}, first?: number | null, after?: string | null): Promise<Page<AlertEntity>> {
@@ -55,41 +72,7 @@ export class AlertService {
 
   async create(principal: Principal, input: CreateAlertCommand): Promise<AlertEntity> {
     requireEditor(principal);
-    const problems: FieldProblem[] = [];
-    let customerId: string | null;
-    if (isPlatform(principal)) {
-      customerId = input.customerId ?? null;
-      if (customerId !== null) pushIf(problems, validateCustomerId(customerId, "customerId"));
-    } else {
-      if (input.customerId != null && input.customerId !== principal.customerId) {
-        throw forbidden("a customer key creates alerts for its own customer only; omit customerId");
-      }
-      customerId = principal.customerId;
-    }
-    checkEnums(input, problems);
-    if (input.aggregation?.function === "COUNT" && input.aggregation.path) {
-      problems.push({ field: "aggregation.path", message: "COUNT counts events and takes no path; leave it out" });
-    }
-    const definition: AlertDefinition = {
-      scope: customerId === null ? "GLOBAL" : "CUSTOMER",
-      customerId,
-      name: input.name,
-      description: input.description ?? "",
-      severity: input.severity ?? "MEDIUM",
-      enabled: input.enabled ?? true,
-      application: input.application ?? null,
-      objectType: input.objectType ?? null,
-      eventType: input.eventType ?? null,
-      conditions: (input.conditions ?? []).map(normalizeCondition),
-      jsonPath: input.jsonPath ?? null,
-      aggregation: { function: input.aggregation?.function ?? "COUNT", path: input.aggregation?.path ?? null },
-      groupBy: input.groupBy ?? [],
-      entityPath: input.entityPath ?? null,
-      window: { type: input.window?.type ?? "ALL_TIME", seconds: input.window?.seconds ?? null },
-      threshold: input.threshold,
-    };
-    rejectIfInvalid(problems, validateDefinition(definition));
-
+    const definition = definitionFromInput(principal, input);
     const now = new Date();
     return this.dataSource.transaction(async (manager) => {
       const alert = manager.create(AlertEntity, {
@@ -105,6 +88,14 @@ export class AlertService {
       await recordChange(manager, saved, "CREATED", principal);
       return saved;
     });
+  }
+
+  /** testAlert: the same compiled evaluator on one sample event; validates like createAlert, stores nothing. */
+  testEvent(principal: Principal, input: CreateAlertCommand, event: PublishEventCommand, nowMs = Date.now()): EventExplanation {
+    const definition = definitionFromInput(principal, input);
+    const normalized = normalizeEvent(event, nowMs, randomUUID);
+    if ("problems" in normalized) throw badInput(normalized.problems.map((p) => ({ field: `event.${p.field}`, message: p.message })));
+    return explainEvent(compileAlert({ ...definition, id: "00000000-0000-0000-0000-000000000000", version: 0 }), normalized.event);
   }
 
   async update(principal: Principal, id: string, input: UpdateAlertCommand, expectedVersion?: number | null): Promise<AlertEntity> {
@@ -194,6 +185,45 @@ export class AlertService {
   }
 }
 
+/** The definition createAlert (and testAlert) would store for this input and caller; throws BAD_USER_INPUT or FORBIDDEN. */
+function definitionFromInput(principal: Principal, input: CreateAlertCommand): AlertDefinition {
+  const problems: FieldProblem[] = [];
+  let customerId: string | null;
+  if (isPlatform(principal)) {
+    customerId = input.customerId ?? null;
+    if (customerId !== null) pushIf(problems, validateCustomerId(customerId, "customerId"));
+  } else {
+    if (input.customerId != null && input.customerId !== principal.customerId) {
+      throw forbidden("a customer key creates alerts for its own customer only; omit customerId");
+    }
+    customerId = principal.customerId;
+  }
+  checkEnums(input, problems);
+  if (input.aggregation?.function === "COUNT" && input.aggregation.path) {
+    problems.push({ field: "aggregation.path", message: "COUNT counts events and takes no path; leave it out" });
+  }
+  const definition: AlertDefinition = {
+    scope: customerId === null ? "GLOBAL" : "CUSTOMER",
+    customerId,
+    name: input.name,
+    description: input.description ?? "",
+    severity: input.severity ?? "MEDIUM",
+    enabled: input.enabled ?? true,
+    application: input.application ?? null,
+    objectType: input.objectType ?? null,
+    eventType: input.eventType ?? null,
+    conditions: (input.conditions ?? []).map(normalizeCondition),
+    jsonPath: input.jsonPath ?? null,
+    aggregation: { function: input.aggregation?.function ?? "COUNT", path: input.aggregation?.path ?? null },
+    groupBy: input.groupBy ?? [],
+    entityPath: input.entityPath ?? null,
+    window: { type: input.window?.type ?? "ALL_TIME", seconds: input.window?.seconds ?? null },
+    threshold: input.threshold,
+  };
+  rejectIfInvalid(problems, validateDefinition(definition));
+  return definition;
+}
+
 export const changeCursor = (change: AlertChangeEntity): string => encodeCursor("change", change.id);
 
 function requireEditor(principal: Principal): void {
@@ -201,6 +231,10 @@ function requireEditor(principal: Principal): void {
 }
 
 async function recordChange(manager: EntityManager, alert: AlertEntity, action: AlertChangeAction, principal: Principal): Promise<void> {
+  // Held to commit: alert_changes ids then follow commit order, so the engine reading them in id
+  // order (the control stream) never skips a change that committed late.
+  await manager.query("SELECT pg_advisory_xact_lock($1)", [CONTROL_APPEND_LOCK]);
+  await manager.query("SELECT pg_notify($1, '')", [CONTROLS_CHANNEL]);
   await manager.save(AlertChangeEntity, {
     alertId: alert.id,
     customerId: alert.customerId,
@@ -215,27 +249,6 @@ async function recordChange(manager: EntityManager, alert: AlertEntity, action: 
 /** The definition as the audit trail and the control stream carry it. */
 export function definitionJson(alert: AlertEntity): Record<string, unknown> {
   return { id: alert.id, version: alert.version, ...toDefinition(alert), backfill: alert.backfill };
-}
-
-export function toDefinition(alert: AlertEntity): AlertDefinition {
-  return {
-    scope: alert.scope,
-    customerId: alert.customerId,
-    name: alert.name,
-    description: alert.description,
-    severity: alert.severity,
-    enabled: alert.enabled,
-    application: alert.application,
-    objectType: alert.objectType,
-    eventType: alert.eventType,
-    conditions: alert.conditions,
-    jsonPath: alert.jsonPath,
-    aggregation: { function: alert.aggregationFunction, path: alert.aggregationPath },
-    groupBy: alert.groupBy,
-    entityPath: alert.entityPath,
-    window: { type: alert.windowType, seconds: alert.windowSeconds },
-    threshold: { operator: alert.thresholdOperator, value: alert.thresholdValue },
-  };
 }
 
 function toColumns(def: AlertDefinition): Partial<AlertEntity> {

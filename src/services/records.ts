@@ -2,3 +2,4 @@
 export type { AlertChangeEntity as AlertChangeRecord } from "../store/entities/alert-change.entity";
 export type { AlertEntity as AlertRecord } from "../store/entities/alert.entity";
 export type { ApiKeyEntity as ApiKeyRecord } from "../store/entities/api-key.entity";
+export type { CrossingRecord, StatusRecord } from "../store/monitoring-store";

@@ -5,7 +5,8 @@ import { depthLimitRule, operationCost } from "../../src/http/query-limits";
 
 // A schema that nests without end, so depth is the only bound.
 const schema = buildSchema(`
-  type Node { id: ID child: Node children(first: Int): [Node!]! }
+  type Node { id: ID child: Node children(first: Int): NodeConnection! tags(first: Int): [String!]! }
+  type NodeConnection { nodes: [Node!]! }
   type Query { node: Node nodes(first: Int): [Node!]! }
 `);
 
@@ -40,9 +41,10 @@ test("a fragment cycle ends the walk instead of looping", () => {
   assert.ok(errors.some((e) => /Cannot spread fragment/.test(e.message)));
 });
 
-test("cost multiplies a paged field's children by first (50 when absent)", () => {
+test("cost multiplies a page's children by first (50 when absent); lists inside a row are not pages", () => {
   assert.equal(operationCost(schema, parse("{ node { id } }"), undefined), 2);
   assert.equal(operationCost(schema, parse("{ nodes(first: 10) { id } }"), undefined), 11);
   assert.equal(operationCost(schema, parse("{ nodes { id } }"), undefined), 51);
-  assert.equal(operationCost(schema, parse("query ($n: Int) { nodes(first: $n) { children(first: 3) { id } } }"), { n: 4 }), 1 + 4 * (1 + 3));
+  assert.equal(operationCost(schema, parse("query ($n: Int) { nodes(first: $n) { children(first: 3) { nodes { id } } } }"), { n: 4 }), 1 + 4 * (1 + 3 * 2));
+  assert.equal(operationCost(schema, parse("{ node { tags(first: 100) } }"), undefined), 2);
 });

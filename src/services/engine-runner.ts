@@ -1,0 +1,484 @@
+import { createHash } from "node:crypto";
+import type { Logger } from "pino";
+import { REBUILD_FIELDS } from "../engine/alert-definition";
+import { compileAlert, type AlertVersion, type CompiledAlert } from "../engine/compile-alert";
+import { AlertRouter } from "../engine/router";
+import {
+  advance,
+  applyEvent,
+  createStatus,
+  deserializeStatus,
+  nextDueMs,
+  rejudge,
+  serializeStatus,
+  snapshot,
+  type Crossing,
+  type StatusSpec,
+  type StatusState,
+} from "../engine/status";
+import { TimerHeap } from "../engine/timer-heap";
+import type { ControlReader, EventBatch, EventReader } from "../log/log";
+import type { CrossingRow, DeadLetter, EngineStore, StatusKey, StatusRow } from "../store/engine-store";
+import type { EngineCounters } from "./engine-counters";
+
+export const EVENTS_CONSUMER = "events";
+export const CONTROLS_CONSUMER = "controls";
+
+export interface EngineOptions {
+  readonly lateGraceSeconds: number;
+  readonly statusIdleDays: number;
+  readonly batchSize?: number;
+  /** How often, at most, subscribers hear that one status changed. */
+  readonly statusNotifyIntervalMs?: number;
+  readonly clock?: () => number;
+}
+
+interface AppliedAlert {
+  readonly definition: AlertVersion;
+  readonly compiled: CompiledAlert | undefined;
+  readonly spec: StatusSpec;
+}
+
+interface LiveStatus {
+  readonly key: StatusKey;
+  readonly id: string;
+  readonly origin: string;
+  state: StatusState;
+  alertVersion: number;
+}
+
+const IDLE_POLL_MS = 250;
+const MAX_BACKOFF_MS = 10_000;
+
+/**
+ * The engine loop: apply controls, read a batch of events, evaluate it, move the clock, and commit
+ * statuses, crossings and positions in one transaction. On any failure the in-memory state is
+ * dropped and reloaded from the last commit, so every event counts once and every crossing exists once.
+ */
+export class EngineRunner {
+  private readonly router = new AlertRouter();
+  private readonly alerts = new Map<string, AppliedAlert>();
+  private readonly statuses = new Map<string, LiveStatus>();
+  private readonly byAlert = new Map<string, Set<string>>();
+  private readonly timers = new TimerHeap();
+  private positions = new Map<number, bigint>();
+  private controlPosition = 0n;
+  private lastNowMs = 0;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private readonly lastNotified = new Map<string, number>();
+  private readonly notifyPending = new Set<string>();
+  private ready = false;
+
+  // What the next commit writes.
+  private dirty = new Set<string>();
+  private removed = new Map<string, StatusKey>();
+  private deletedAlerts = new Set<string>();
+  private changedAlerts = new Map<string, AlertVersion>();
+  private forgottenAlerts = new Set<string>();
+  private crossings: CrossingRow[] = [];
+  private deadLetters: DeadLetter[] = [];
+  private positionsMoved = false;
+
+  constructor(
+    private readonly store: EngineStore,
+    private readonly events: EventReader,
+    private readonly controls: ControlReader,
+    private readonly counters: EngineCounters,
+    private readonly logger: Logger,
+    private readonly options: EngineOptions,
+  ) {}
+
+  /** Whether the engine has loaded its state and is consuming. */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.events.close();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    let backoffMs = 200;
+    let loaded = false;
+    while (this.running) {
+      try {
+        if (!loaded) {
+          await this.load();
+          loaded = true;
+          this.ready = true;
+        }
+        const busy = await this.step();
+        backoffMs = 200;
+        if (!busy && this.running) await this.events.waitForMore(this.idleWaitMs());
+      } catch (err) {
+        this.ready = false;
+        loaded = false;
+        this.logger.warn({ err: (err as Error).message, retryInMs: backoffMs }, "engine paused; will reload its state and resume");
+        await sleep(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+      }
+    }
+    this.ready = false;
+  }
+
+  /** One iteration; true when it consumed anything (so the next one should not wait). */
+  private async step(): Promise<boolean> {
+    const startedAt = performance.now();
+    const controls = await this.applyControls();
+    const batch = await this.events.poll(this.positions, this.options.batchSize ?? 1000);
+    const nowMs = this.now();
+    this.evaluate(batch, nowMs);
+    this.tick(nowMs);
+    this.collectStatusNotices(nowMs);
+    if (this.hasChanges()) {
+      await this.commit(nowMs);
+      if (batch.records.length > 0) this.counters.observeBatch(performance.now() - startedAt);
+    }
+    return controls > 0 || batch.records.length > 0;
+  }
+
+  private async load(): Promise<void> {
+    this.resetMemory();
+    this.positions = await this.store.loadPositions(EVENTS_CONSUMER);
+    this.controlPosition = (await this.store.loadPositions(CONTROLS_CONSUMER)).get(0) ?? 0n;
+    for (const definition of await this.store.loadEngineAlerts()) this.install(definition);
+    const nowMs = this.now();
+    for (const row of await this.store.loadStatuses()) {
+      const applied = this.alerts.get(row.key.alertId);
+      if (!applied) continue;
+      const live: LiveStatus = { key: row.key, id: statusId(row.key), origin: row.origin, state: deserializeStatus(row.data), alertVersion: row.alertVersion };
+      this.track(live);
+      this.schedule(live, applied, nowMs);
+    }
+    this.logger.info({ alerts: this.alerts.size, statuses: this.statuses.size, positions: Object.fromEntries(this.positions) }, "engine state loaded");
+  }
+
+  private resetMemory(): void {
+    for (const id of [...this.alerts.keys()]) this.router.remove(id);
+    this.alerts.clear();
+    this.statuses.clear();
+    this.byAlert.clear();
+    this.timers.clear();
+    this.clearPending();
+  }
+
+  private clearPending(): void {
+    this.dirty = new Set();
+    this.removed = new Map();
+    this.deletedAlerts = new Set();
+    this.changedAlerts = new Map();
+    this.forgottenAlerts = new Set();
+    this.crossings = [];
+    this.deadLetters = [];
+    this.positionsMoved = false;
+  }
+
+  /** Controls are notices: load the alert's current row and apply it if it is newer than ours. */
+  private async applyControls(): Promise<number> {
+    const controls = await this.controls.poll(this.controlPosition, 500);
+    for (const control of controls) {
+      const current = await this.store.loadAlert(control.alertId);
+      const previous = this.alerts.get(control.alertId);
+      const nowMs = this.now();
+      if (!current) {
+        if (previous) this.forget(control.alertId);
+      } else if (!previous || current.version > previous.definition.version) {
+        this.change(previous, current, nowMs);
+      }
+      this.controlPosition = control.position;
+      this.positionsMoved = true;
+    }
+    return controls.length;
+  }
+
+  private change(previous: AppliedAlert | undefined, current: AlertVersion, nowMs: number): void {
+    const rebuild =
+      previous !== undefined &&
+      (REBUILD_FIELDS.some((field) => JSON.stringify(previous.definition[field]) !== JSON.stringify(current[field])) ||
+        (!previous.definition.enabled && current.enabled));
+    // DESIGN "Changes": qualifying, grouping, aggregation or window changes start the statuses afresh
+    // (the history issue counts the past back in); a disabled alert's statuses stay frozen.
+    if (rebuild) this.dropStatuses(current.id);
+    const applied = this.install(current);
+    this.changedAlerts.set(current.id, current);
+    const thresholdChanged = previous !== undefined && JSON.stringify(previous.definition.threshold) !== JSON.stringify(current.threshold);
+    for (const key of this.byAlert.get(current.id) ?? []) {
+      const live = this.statuses.get(key)!;
+      live.alertVersion = current.version;
+      this.markDirty(live);
+      if (!current.enabled) continue; // disabled: statuses frozen
+      if (thresholdChanged) {
+        const crossing = rejudge(applied.spec, live.state, nowMs);
+        if (crossing) this.record(live, applied, crossing, nowMs);
+      }
+      this.schedule(live, applied, nowMs);
+    }
+  }
+
+  private install(definition: AlertVersion): AppliedAlert {
+    let compiled: CompiledAlert | undefined;
+    try {
+      compiled = compileAlert(definition);
+    } catch (err) {
+      // Saved definitions were validated; one that no longer compiles is skipped, never fatal.
+      this.logger.error({ alertId: definition.id, err: (err as Error).message }, "alert does not compile; not evaluating it");
+    }
+    const applied: AppliedAlert = { definition, compiled, spec: this.specOf(definition) };
+    this.alerts.set(definition.id, applied);
+    if (compiled && definition.enabled) this.router.upsert(compiled);
+    else this.router.remove(definition.id);
+    return applied;
+  }
+
+  private forget(alertId: string): void {
+    this.dropStatuses(alertId);
+    this.router.remove(alertId);
+    this.alerts.delete(alertId);
+    this.changedAlerts.delete(alertId);
+    this.forgottenAlerts.add(alertId);
+  }
+
+  /** Removes every status of an alert, emitting nothing (DESIGN: delete and rebuild). */
+  private dropStatuses(alertId: string): void {
+    for (const key of this.byAlert.get(alertId) ?? []) {
+      this.statuses.delete(key);
+      this.dirty.delete(key);
+      this.removed.delete(key);
+      this.notifyPending.delete(key);
+    }
+    this.byAlert.delete(alertId);
+    this.deletedAlerts.add(alertId);
+  }
+
+  private evaluate(batch: EventBatch, nowMs: number): void {
+    for (const record of batch.records) {
+      if ("reason" in record) {
+        this.deadLetters.push({ source: EVENTS_CONSUMER, position: `${record.partition}:${record.position}`, reason: record.reason, raw: record.raw });
+        this.counters.deadLetters++;
+        continue;
+      }
+      const event = record.event;
+      this.counters.eventsIn++;
+      const matches = this.router.route(event);
+      for (let i = 0; i < matches.length; i++) {
+        const alert = matches[i];
+        this.counters.eventsEvaluated++;
+        if (!alert.qualifies(event.payload)) continue;
+        this.counters.eventsQualified++;
+        const applied = this.alerts.get(alert.id)!;
+        const key: StatusKey = { alertId: alert.id, customerId: event.customerId, groupKey: alert.groupKey(event.payload) };
+        const id = statusId(key);
+        let live = this.statuses.get(id);
+        if (live && !this.catchUp(live, applied, nowMs)) live = undefined;
+        const created = live === undefined;
+        if (!live) {
+          live = { key, id, origin: `${record.partition}:${record.position}`, state: createStatus(applied.spec, nowMs), alertVersion: alert.version };
+        }
+        const input = { eventTimeMs: event.occurredAtMs, values: alert.aggregateValues(event.payload), entity: alert.entity(event.payload) };
+        const { outcome, crossing } = applyEvent(applied.spec, live.state, input, nowMs);
+        if (outcome === "late") this.counters.lateEvents++;
+        if (outcome !== "applied" && created) continue;
+        if (created) this.track(live);
+        if (crossing) this.record(live, applied, crossing, nowMs);
+        this.markDirty(live);
+        this.schedule(live, applied, nowMs);
+      }
+    }
+    for (const position of batch.positions) this.positions.set(position.partition, position.next);
+    if (batch.positions.length > 0) this.positionsMoved = true;
+  }
+
+  /** Moves every status whose window changes by nowMs: slides, rolls, LESS_THAN judgements, idle removal. */
+  private tick(nowMs: number): void {
+    for (let due = this.timers.popDue(nowMs); due; due = this.timers.popDue(nowMs)) {
+      const live = this.statuses.get(due.key);
+      if (!live) continue;
+      const applied = this.alerts.get(live.key.alertId);
+      if (!applied || !applied.definition.enabled) continue;
+      if (this.catchUp(live, applied, nowMs)) this.schedule(live, applied, nowMs);
+    }
+  }
+
+  /**
+   * Brings a status to nowMs: advance() stops at each crossing or removal, so call it until nothing is
+   * due. Returns false when the status was removed (idle).
+   */
+  private catchUp(live: LiveStatus, applied: AppliedAlert, nowMs: number): boolean {
+    for (let due = nextDueMs(applied.spec, live.state, nowMs); due !== null && due <= nowMs; due = nextDueMs(applied.spec, live.state, nowMs)) {
+      const moved = advance(applied.spec, live.state, nowMs);
+      if (moved.crossing) this.record(live, applied, moved.crossing, nowMs);
+      if (moved.remove) {
+        this.untrack(live);
+        return false;
+      }
+      if (moved.changed || moved.crossing) this.markDirty(live);
+      else break;
+    }
+    return true;
+  }
+
+  private schedule(live: LiveStatus, applied: AppliedAlert, nowMs: number): void {
+    const due = nextDueMs(applied.spec, live.state, nowMs);
+    if (due !== null) this.timers.push(due, live.id);
+  }
+
+  private record(live: LiveStatus, applied: AppliedAlert, crossing: Crossing, nowMs: number): void {
+    const def = applied.definition;
+    this.crossings.push({
+      ...live.key,
+      id: crossingId(live.key, `${live.origin}|v${def.version}`, crossing.sequence),
+      alertVersion: def.version,
+      direction: crossing.direction,
+      value: crossing.value,
+      count: crossing.count,
+      threshold: def.threshold,
+      severity: def.severity,
+      windowStartMs: crossing.windowStartMs,
+      windowEndMs: crossing.windowEndMs,
+      occurredAtMs: crossing.atMs,
+      detectedAtMs: nowMs,
+      historical: false,
+      entities: crossing.entities,
+    });
+    if (crossing.direction === "RAISED") this.counters.crossingsRaised++;
+    else this.counters.crossingsCleared++;
+  }
+
+  private track(live: LiveStatus): void {
+    this.statuses.set(live.id, live);
+    let set = this.byAlert.get(live.key.alertId);
+    if (!set) {
+      set = new Set();
+      this.byAlert.set(live.key.alertId, set);
+    }
+    set.add(live.id);
+  }
+
+  private untrack(live: LiveStatus): void {
+    this.statuses.delete(live.id);
+    this.byAlert.get(live.key.alertId)?.delete(live.id);
+    this.dirty.delete(live.id);
+    this.removed.set(live.id, live.key);
+    this.notifyPending.add(live.id);
+  }
+
+  private markDirty(live: LiveStatus): void {
+    this.dirty.add(live.id);
+    this.removed.delete(live.id);
+    this.notifyPending.add(live.id);
+  }
+
+  private notices: StatusKey[] = [];
+
+  /** About once a second per status: subscribers of alertStatusChanged hear of the latest state. */
+  private collectStatusNotices(nowMs: number): void {
+    const interval = this.options.statusNotifyIntervalMs ?? 1000;
+    this.notices = [];
+    for (const id of this.notifyPending) {
+      if (nowMs - (this.lastNotified.get(id) ?? 0) < interval) continue;
+      const key = this.statuses.get(id)?.key ?? this.removed.get(id);
+      this.notifyPending.delete(id);
+      if (!key) continue;
+      this.lastNotified.set(id, nowMs);
+      this.notices.push(key);
+    }
+    if (this.lastNotified.size > 4 * (this.statuses.size + 1000)) {
+      for (const [id, at] of this.lastNotified) if (nowMs - at > interval) this.lastNotified.delete(id);
+    }
+  }
+
+  private hasChanges(): boolean {
+    return (
+      this.positionsMoved ||
+      this.dirty.size > 0 ||
+      this.removed.size > 0 ||
+      this.crossings.length > 0 ||
+      this.deletedAlerts.size > 0 ||
+      this.changedAlerts.size > 0 ||
+      this.forgottenAlerts.size > 0 ||
+      this.notices.length > 0
+    );
+  }
+
+  private async commit(nowMs: number): Promise<void> {
+    const upserts: StatusRow[] = [];
+    for (const id of this.dirty) {
+      const live = this.statuses.get(id);
+      const applied = live && this.alerts.get(live.key.alertId);
+      if (!live || !applied) continue;
+      const view = snapshot(applied.spec, live.state, nowMs);
+      upserts.push({
+        ...live.key,
+        alertVersion: live.alertVersion,
+        firing: view.firing,
+        value: view.value,
+        count: view.count,
+        windowStartMs: view.windowStartMs,
+        windowEndMs: view.windowEndMs,
+        lastEventAtMs: view.lastEventAtMs,
+        lastCrossingAtMs: view.lastCrossingAtMs,
+        entities: view.entities,
+        data: serializeStatus(live.state),
+        origin: live.origin,
+      });
+    }
+    await this.store.commit({
+      positions: [
+        ...[...this.positions].map(([partition, next]) => ({ consumer: EVENTS_CONSUMER, partition, next })),
+        { consumer: CONTROLS_CONSUMER, partition: 0, next: this.controlPosition },
+      ],
+      upserts,
+      deletes: [...this.removed.values()],
+      deleteAlerts: [...this.deletedAlerts],
+      engineAlerts: [...this.changedAlerts.values()],
+      forgetAlerts: [...this.forgottenAlerts],
+      crossings: this.crossings,
+      deadLetters: this.deadLetters,
+      notifyStatuses: this.notices,
+    });
+    this.clearPending();
+  }
+
+  private idleWaitMs(): number {
+    const next = this.timers.peek();
+    if (next === undefined) return IDLE_POLL_MS;
+    return Math.max(0, Math.min(IDLE_POLL_MS, next - this.now()));
+  }
+
+  private now(): number {
+    this.lastNowMs = Math.max(this.lastNowMs, (this.options.clock ?? Date.now)());
+    return this.lastNowMs;
+  }
+
+  private specOf(definition: AlertVersion): StatusSpec {
+    return {
+      aggregation: definition.aggregation.function,
+      window: definition.window,
+      threshold: definition.threshold,
+      lateGraceMs: this.options.lateGraceSeconds * 1000,
+      idleMs: this.options.statusIdleDays * 86_400_000,
+    };
+  }
+}
+
+const statusId = (key: StatusKey): string => `${key.alertId}\u0000${key.customerId}\u0000${key.groupKey ?? ""}`;
+
+/**
+ * Deterministic: the same transition of the same status always has the same id, across crashes and
+ * replays. `origin` names the status's lifetime (the event that created it, and the alert version).
+ */
+export function crossingId(key: StatusKey, origin: string, sequence: number): string {
+  const hex = createHash("sha256").update(`${key.alertId}|${key.customerId}|${key.groupKey ?? ""}|${origin}|${sequence}`).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
