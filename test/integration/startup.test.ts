@@ -1,48 +1,19 @@
 // `npm start` as a newcomer runs it: the real entry point, embedded PostgreSQL in a fresh directory.
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { CREATE_ALERT, GET_ALERT, minimalAlert } from "../support/queries";
+import { startServerProcess } from "../support/server-process";
+import { waitFor } from "../support/wait";
 
 const MAIN = join(__dirname, "..", "..", "src", "main.js");
 const dataDir = mkdtempSync(join(tmpdir(), "alerts-startup-"));
 after(() => rmSync(dataDir, { recursive: true, force: true }));
 
-interface Started {
-  child: ChildProcess;
-  url: string;
-  stdout: () => string;
-  readyMs: number;
-}
-
-/** Starts the server and waits (bounded) for its "API listening" log line. */
-async function start(env: Record<string, string> = {}): Promise<Started> {
-  const startedAt = performance.now();
-  const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "info", DATABASE_URL: "", ADMIN_API_KEY: "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (err += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "API listening" within 60 s\n${out}\n${err}`)), 60_000);
-    const check = () => {
-      const match = /"url":"(http:[^"]+)".*"msg":"API listening"/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout!.on("data", check);
-    child.once("exit", (code) => reject(new Error(`exited with ${code} before listening\n${out}\n${err}`)));
-  });
-  return { child, url, stdout: () => out, readyMs: performance.now() - startedAt };
-}
+const start = (env: Record<string, string> = {}) => startServerProcess({ DATA_DIR: dataDir, ...env });
 
 /** PostgreSQL removes its pid file just before its last process exits: wait (bounded) for the exit. */
 async function gone(pid: number | undefined): Promise<boolean> {
@@ -52,8 +23,6 @@ async function gone(pid: number | undefined): Promise<boolean> {
   }
   return false;
 }
-
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
 
 async function gql(url: string, key: string, query: string, variables?: unknown) {
   const response = await fetch(url, {
@@ -86,25 +55,25 @@ test("first start in an empty DATA_DIR, a restart, and a restart after SIGKILL k
   // First start: initialises PostgreSQL, migrates, generates and prints an ADMIN key once.
   const first = await start();
   const origin = new URL(first.url).origin;
-  assert.equal((await fetch(`${origin}/readyz`)).status, 200);
+  await waitFor(async () => (await fetch(`${origin}/readyz`)).status === 200, "ready");
   const printed = /^\s+(ak_[A-Za-z0-9_-]{20,})$/m.exec(first.stdout());
   assert.ok(printed, `the generated key is printed:\n${first.stdout()}`);
   const adminKey = printed[1];
   const created = await gql(first.url, adminKey, CREATE_ALERT, { input: minimalAlert({ customerId: "acme", name: "kept" }) });
   assert.equal(created.errors, undefined);
   const alertId = created.data!.createAlert.id;
-  t.diagnostic(`cold start (initdb + migrations) to listening: ${Math.round(first.readyMs)} ms`);
+  t.diagnostic(`cold start (initdb + migrations) to listening: ${Math.round(first.listeningMs)} ms`);
 
   // SIGTERM: a clean stop, PostgreSQL included.
   const pid = postmasterPid();
   assert.ok(alive(pid));
   first.child.kill("SIGTERM");
-  assert.equal(await exited(first.child), 0);
+  assert.equal(await first.exited(), 0);
   assert.ok(await gone(pid), "embedded PostgreSQL stopped with the server");
 
   // Second start: nothing printed, the key and the alert are still there.
   const second = await start();
-  t.diagnostic(`warm start to listening: ${Math.round(second.readyMs)} ms`);
+  t.diagnostic(`warm start to listening: ${Math.round(second.listeningMs)} ms`);
   assert.doesNotMatch(second.stdout(), /ak_[A-Za-z0-9_-]{20,}/, "the key is printed only on the first start");
   const read = await gql(second.url, adminKey, GET_ALERT, { id: alertId });
   assert.equal(read.data?.alert.name, "kept");
@@ -112,14 +81,14 @@ test("first start in an empty DATA_DIR, a restart, and a restart after SIGKILL k
   // SIGKILL leaves PostgreSQL running; the next start stops it cleanly and takes over.
   const orphan = postmasterPid();
   second.child.kill("SIGKILL");
-  await exited(second.child);
+  await second.exited();
   assert.ok(alive(orphan), "PostgreSQL outlived the killed server");
   const third = await start();
   const readAgain = await gql(third.url, adminKey, GET_ALERT, { id: alertId });
   assert.equal(readAgain.data?.alert.name, "kept");
   assert.notEqual(postmasterPid(), orphan);
   third.child.kill("SIGINT");
-  assert.equal(await exited(third.child), 0);
+  assert.equal(await third.exited(), 0);
 });
 
 test("ADMIN_API_KEY becomes the first platform ADMIN key; a bad setting stops the start with a message", async () => {
@@ -131,12 +100,12 @@ test("ADMIN_API_KEY becomes the first platform ADMIN key; a bad setting stops th
     const viewer = await gql(started.url, key, "{ viewer { role customerId } }");
     assert.deepEqual(viewer.data, { viewer: { role: "ADMIN", customerId: null } });
     started.child.kill("SIGTERM");
-    await exited(started.child);
+    await started.exited();
 
     const bad = spawn(process.execPath, [MAIN], { env: { ...process.env, DATA_DIR: dir, PORT: "nope", ROLE: "boss" }, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     bad.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    assert.equal(await exited(bad), 2);
+    assert.equal(await new Promise((resolve) => bad.once("exit", resolve)), 2);
     assert.match(stderr, /PORT="nope": expected a TCP port/);
     assert.match(stderr, /ROLE="boss": expected one of all, api, engine/);
   } finally {

@@ -1,0 +1,43 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+
+const MAIN = join(__dirname, "..", "..", "src", "main.js");
+
+export interface ServerProcess {
+  readonly child: ChildProcess;
+  readonly url: string;
+  stdout(): string;
+  /** Time from spawn to the "API listening" log line. */
+  readonly listeningMs: number;
+  exited(): Promise<number | null>;
+}
+
+/** Starts the real entry point (dist/src/main.js) and waits, bounded, for its "API listening" line. */
+export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const startedAt = performance.now();
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, PORT: "0", LOG_LEVEL: "info", DATABASE_URL: "", ADMIN_API_KEY: "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  let out = "";
+  let err = "";
+  child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (err += chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "API listening" within 60 s\n${out}\n${err}`)), 60_000);
+    const check = () => {
+      const match = /"url":"(http:[^"]+)".*"msg":"API listening"/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout!.on("data", check);
+    void exit.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before listening\n${out}\n${err}`));
+    });
+  });
+  return { child, url, stdout: () => out, listeningMs: performance.now() - startedAt, exited: () => exit };
+}
