@@ -1,5 +1,6 @@
 // Every migration, oldest first. Never edit one that has landed: add a new one.
 import { InitialSchema1764000000000 } from "./1764000000000-initial-schema";
 import { EngineState1764100000000 } from "./1764100000000-engine-state";
+import { LogPartitions1764200000000 } from "./1764200000000-log-partitions";
 
-export const migrations = [InitialSchema1764000000000, EngineState1764100000000];
+export const migrations = [InitialSchema1764000000000, EngineState1764100000000, LogPartitions1764200000000];

@@ -33,8 +33,14 @@ export interface EventAppender {
  * empty batch); `waitForMore` resolves when more may have arrived or after maxWaitMs.
  */
 export interface EventReader {
+  /** The partitions this reader is assigned now (the embedded log: always [0]). */
+  assignment(): readonly number[];
+  /** Resume a partition at a stored position (after an assignment). */
+  seek(partition: number, next: bigint): void;
   poll(from: ReadonlyMap<number, bigint>, maxRecords: number): Promise<EventBatch>;
   waitForMore(maxWaitMs: number): Promise<void>;
+  /** Called after a batch's state is committed (Kafka: an informational offset commit). */
+  committed?(positions: readonly PartitionPosition[]): void;
   close(): Promise<void>;
 }
 
@@ -46,5 +52,11 @@ export interface AlertControl {
 }
 
 export interface ControlReader {
+  /**
+   * True when positions are durable and shared by restarts (the alert_changes table): the engine then
+   * stores its control position. False for a per-instance stream (Kafka): the engine loads every alert
+   * at start and treats the stream as notices of what changes after.
+   */
+  readonly durable: boolean;
   poll(after: bigint, maxRecords: number): Promise<readonly AlertControl[]>;
 }

@@ -7,6 +7,7 @@ import type { PgListener } from "./pg-listener";
 const APPEND_LOCK = 7242101;
 export const EVENTS_CHANNEL = "alerts_events";
 export const CONTROLS_CHANNEL = "alerts_controls";
+const SINGLE_PARTITION: readonly number[] = Object.freeze([0]);
 
 /**
  * The embedded log: the partitioned `events` table with a bigint sequence (one partition, 0), tailed
@@ -23,6 +24,14 @@ export class PostgresEventLog implements EventAppender, EventReader {
 
   async start(): Promise<void> {
     this.unlisten = await this.listener?.listen(EVENTS_CHANNEL, () => this.wake());
+  }
+
+  assignment(): readonly number[] {
+    return SINGLE_PARTITION;
+  }
+
+  seek(): void {
+    // Positions are passed to poll(); nothing to move.
   }
 
   async append(events: readonly EngineEvent[]): Promise<AppendResult> {
@@ -134,6 +143,8 @@ export class PostgresEventLog implements EventAppender, EventReader {
 
 /** The control stream of the embedded mode: alert_changes, read in id order (ids are commit-ordered). */
 export class PostgresControlReader implements ControlReader {
+  readonly durable = true;
+
   constructor(private readonly pool: Pool) {}
 
   async poll(after: bigint, maxRecords: number): Promise<readonly AlertControl[]> {

@@ -18,7 +18,8 @@ import {
 } from "../engine/status";
 import { TimerHeap } from "../engine/timer-heap";
 import type { ControlReader, EventBatch, EventReader } from "../log/log";
-import type { CrossingRow, DeadLetter, EngineStore, StatusKey, StatusRow } from "../store/engine-store";
+import type { EngineEvent } from "../engine/event";
+import type { CrossingRow, DeadLetter, EngineStore, PositionUpdate, StatusKey, StatusRow } from "../store/engine-store";
 import type { EngineCounters } from "./engine-counters";
 
 export const EVENTS_CONSUMER = "events";
@@ -31,6 +32,8 @@ export interface EngineOptions {
   /** How often, at most, subscribers hear that one status changed. */
   readonly statusNotifyIntervalMs?: number;
   readonly clock?: () => number;
+  /** Kafka mode: the engine deduplicates events by (customer, id) and archives them in its commits. */
+  readonly archive?: boolean;
 }
 
 interface AppliedAlert {
@@ -41,6 +44,7 @@ interface AppliedAlert {
 
 interface LiveStatus {
   readonly key: StatusKey;
+  readonly partition: number;
   readonly id: string;
   readonly origin: string;
   state: StatusState;
@@ -61,8 +65,13 @@ export class EngineRunner {
   private readonly statuses = new Map<string, LiveStatus>();
   private readonly byAlert = new Map<string, Set<string>>();
   private readonly timers = new TimerHeap();
+  /** Next position to read, per owned partition. */
   private positions = new Map<number, bigint>();
+  /** Positions as last stored, per owned partition: the commit checks them (fencing). */
+  private stored = new Map<number, bigint | null>();
+  private owned = new Set<number>();
   private controlPosition = 0n;
+  private storedControlPosition: bigint | null = null;
   private lastNowMs = 0;
   private running = false;
   private loop: Promise<void> | undefined;
@@ -73,9 +82,10 @@ export class EngineRunner {
   // What the next commit writes.
   private dirty = new Set<string>();
   private removed = new Map<string, StatusKey>();
-  private deletedAlerts = new Set<string>();
-  private changedAlerts = new Map<string, AlertVersion>();
-  private forgottenAlerts = new Set<string>();
+  private deletedAlerts: { partition: number; alertId: string }[] = [];
+  private changedAlerts: { partition: number; alert: AlertVersion }[] = [];
+  private forgottenAlerts: { partition: number; alertId: string }[] = [];
+  private archive: EngineEvent[] = [];
   private crossings: CrossingRow[] = [];
   private deadLetters: DeadLetter[] = [];
   private positionsMoved = false;
@@ -133,10 +143,12 @@ export class EngineRunner {
   /** One iteration; true when it consumed anything (so the next one should not wait). */
   private async step(): Promise<boolean> {
     const startedAt = performance.now();
+    await this.followAssignment();
     const controls = await this.applyControls();
     const batch = await this.events.poll(this.positions, this.options.batchSize ?? 1000);
+    const duplicates = this.options.archive ? await this.findDuplicates(batch) : undefined;
     const nowMs = this.now();
-    this.evaluate(batch, nowMs);
+    this.evaluate(batch, nowMs, duplicates);
     this.tick(nowMs);
     this.collectStatusNotices(nowMs);
     if (this.hasChanges()) {
@@ -148,18 +160,88 @@ export class EngineRunner {
 
   private async load(): Promise<void> {
     this.resetMemory();
-    this.positions = await this.store.loadPositions(EVENTS_CONSUMER);
-    this.controlPosition = (await this.store.loadPositions(CONTROLS_CONSUMER)).get(0) ?? 0n;
-    for (const definition of await this.store.loadEngineAlerts()) this.install(definition);
-    const nowMs = this.now();
-    for (const row of await this.store.loadStatuses()) {
-      const applied = this.alerts.get(row.key.alertId);
-      if (!applied) continue;
-      const live: LiveStatus = { key: row.key, id: statusId(row.key), origin: row.origin, state: deserializeStatus(row.data), alertVersion: row.alertVersion };
-      this.track(live);
-      this.schedule(live, applied, nowMs);
+    if (this.controls.durable) {
+      // The definitions partition 0's statuses reflect, then every change since, from the control table.
+      this.storedControlPosition = (await this.store.loadPositions(CONTROLS_CONSUMER)).get(0) ?? null;
+      this.controlPosition = this.storedControlPosition ?? 0n;
+      for (const definition of await this.store.loadEngineAlerts(0)) this.install(definition);
+    } else {
+      // A per-instance control stream: start from the truth, then hear of what changes.
+      for (const definition of await this.store.loadAllAlerts()) this.install(definition);
     }
-    this.logger.info({ alerts: this.alerts.size, statuses: this.statuses.size, positions: Object.fromEntries(this.positions) }, "engine state loaded");
+    await this.followAssignment();
+    this.logger.info({ alerts: this.alerts.size, statuses: this.statuses.size, partitions: [...this.owned] }, "engine state loaded");
+  }
+
+  /**
+   * Takes over newly assigned partitions (their statuses, positions and applied definitions, brought
+   * up to the definitions we know) and lets go of revoked ones. Runs between batches, when nothing is
+   * pending: every batch commits before the next step.
+   */
+  private async followAssignment(): Promise<void> {
+    const assigned = new Set(this.events.assignment());
+    for (const partition of [...this.owned]) {
+      if (assigned.has(partition)) continue;
+      this.owned.delete(partition);
+      this.positions.delete(partition);
+      this.stored.delete(partition);
+      for (const live of [...this.statuses.values()]) {
+        if (live.partition !== partition) continue;
+        this.statuses.delete(live.id);
+        this.byAlert.get(live.key.alertId)?.delete(live.id);
+      }
+      this.logger.info({ partition }, "partition revoked");
+    }
+    const added = [...assigned].filter((p) => !this.owned.has(p));
+    if (added.length === 0) return;
+    const positions = await this.store.loadPositions(EVENTS_CONSUMER);
+    const rows = await this.store.loadStatuses(added);
+    const nowMs = this.now();
+    for (const partition of added) {
+      const next = positions.get(partition) ?? null;
+      this.owned.add(partition);
+      this.stored.set(partition, next);
+      if (next !== null) {
+        this.positions.set(partition, next);
+        this.events.seek(partition, next);
+      }
+    }
+    for (const row of rows) {
+      const live: LiveStatus = { key: row.key, partition: row.partition, id: statusId(row.key), origin: row.origin, state: deserializeStatus(row.data), alertVersion: row.alertVersion };
+      this.track(live);
+    }
+    for (const partition of added) await this.reconcile(partition, nowMs);
+    for (const row of rows) {
+      const live = this.statuses.get(statusId(row.key));
+      const applied = live && this.alerts.get(live.key.alertId);
+      if (live && applied) this.schedule(live, applied, nowMs);
+    }
+    this.logger.info({ partitions: added }, "partitions assigned");
+  }
+
+  /** Brings a partition's statuses from the definitions they were built with to the ones we know. */
+  private async reconcile(partition: number, nowMs: number): Promise<void> {
+    const appliedHere = new Map((await this.store.loadEngineAlerts(partition)).map((a) => [a.id, a]));
+    for (const [alertId, current] of this.alerts) {
+      const before = appliedHere.get(alertId);
+      appliedHere.delete(alertId);
+      if (before && before.version === current.definition.version) continue;
+      this.applyChange(before, current, nowMs, [partition]);
+    }
+    for (const alertId of appliedHere.keys()) this.dropStatuses(alertId, [partition], true);
+  }
+
+  private async findDuplicates(batch: EventBatch): Promise<Set<number>> {
+    const events = batch.records.flatMap((r, i) => ("event" in r ? [{ i, customerId: r.event.customerId, id: r.event.id }] : []));
+    const known = await this.store.knownEventKeys(events);
+    const duplicates = new Set<number>();
+    const seen = new Set<string>();
+    for (const { i, customerId, id } of events) {
+      const key = `${customerId}\u0000${id}`;
+      if (known.has(key) || seen.has(key)) duplicates.add(i);
+      seen.add(key);
+    }
+    return duplicates;
   }
 
   private resetMemory(): void {
@@ -168,15 +250,19 @@ export class EngineRunner {
     this.statuses.clear();
     this.byAlert.clear();
     this.timers.clear();
+    this.owned.clear();
+    this.positions.clear();
+    this.stored.clear();
     this.clearPending();
   }
 
   private clearPending(): void {
     this.dirty = new Set();
     this.removed = new Map();
-    this.deletedAlerts = new Set();
-    this.changedAlerts = new Map();
-    this.forgottenAlerts = new Set();
+    this.deletedAlerts = [];
+    this.changedAlerts = [];
+    this.forgottenAlerts = [];
+    this.archive = [];
     this.crossings = [];
     this.deadLetters = [];
     this.positionsMoved = false;
@@ -192,7 +278,8 @@ export class EngineRunner {
       if (!current) {
         if (previous) this.forget(control.alertId);
       } else if (!previous || current.version > previous.definition.version) {
-        this.change(previous, current, nowMs);
+        const applied = this.install(current);
+        this.applyChange(previous?.definition, applied, nowMs, [...this.owned]);
       }
       this.controlPosition = control.position;
       this.positionsMoved = true;
@@ -200,27 +287,32 @@ export class EngineRunner {
     return controls.length;
   }
 
-  private change(previous: AppliedAlert | undefined, current: AlertVersion, nowMs: number): void {
+  /**
+   * The statuses on these partitions were built with `before` (undefined: none); `current` is now
+   * installed. DESIGN "Changes": qualifying, grouping, aggregation or window changes, or an enable,
+   * start the statuses afresh (the history issue counts the past back in); a threshold change
+   * re-judges them; a disabled alert's statuses stay frozen.
+   */
+  private applyChange(before: AlertVersion | undefined, current: AppliedAlert, nowMs: number, partitions: readonly number[]): void {
+    const def = current.definition;
     const rebuild =
-      previous !== undefined &&
-      (REBUILD_FIELDS.some((field) => JSON.stringify(previous.definition[field]) !== JSON.stringify(current[field])) ||
-        (!previous.definition.enabled && current.enabled));
-    // DESIGN "Changes": qualifying, grouping, aggregation or window changes start the statuses afresh
-    // (the history issue counts the past back in); a disabled alert's statuses stay frozen.
-    if (rebuild) this.dropStatuses(current.id);
-    const applied = this.install(current);
-    this.changedAlerts.set(current.id, current);
-    const thresholdChanged = previous !== undefined && JSON.stringify(previous.definition.threshold) !== JSON.stringify(current.threshold);
-    for (const key of this.byAlert.get(current.id) ?? []) {
+      before !== undefined &&
+      (REBUILD_FIELDS.some((field) => JSON.stringify(before[field]) !== JSON.stringify(def[field])) || (!before.enabled && def.enabled));
+    const thresholdChanged = before !== undefined && JSON.stringify(before.threshold) !== JSON.stringify(def.threshold);
+    if (rebuild) this.dropStatuses(def.id, partitions, false);
+    for (const partition of partitions) this.changedAlerts.push({ partition, alert: def });
+    const here = new Set(partitions);
+    for (const key of this.byAlert.get(def.id) ?? []) {
       const live = this.statuses.get(key)!;
-      live.alertVersion = current.version;
+      if (!here.has(live.partition)) continue;
+      live.alertVersion = def.version;
       this.markDirty(live);
-      if (!current.enabled) continue; // disabled: statuses frozen
+      if (!def.enabled) continue;
       if (thresholdChanged) {
-        const crossing = rejudge(applied.spec, live.state, nowMs);
-        if (crossing) this.record(live, applied, crossing, nowMs);
+        const crossing = rejudge(current.spec, live.state, nowMs);
+        if (crossing) this.record(live, current, crossing, nowMs);
       }
-      this.schedule(live, applied, nowMs);
+      this.schedule(live, current, nowMs);
     }
   }
 
@@ -240,27 +332,38 @@ export class EngineRunner {
   }
 
   private forget(alertId: string): void {
-    this.dropStatuses(alertId);
+    this.changedAlerts = this.changedAlerts.filter((c) => c.alert.id !== alertId);
+    this.dropStatuses(alertId, [...this.owned], true);
     this.router.remove(alertId);
     this.alerts.delete(alertId);
-    this.changedAlerts.delete(alertId);
-    this.forgottenAlerts.add(alertId);
   }
 
-  /** Removes every status of an alert, emitting nothing (DESIGN: delete and rebuild). */
-  private dropStatuses(alertId: string): void {
-    for (const key of this.byAlert.get(alertId) ?? []) {
+  /** Removes an alert's statuses on these partitions, emitting nothing (DESIGN: delete and rebuild). */
+  private dropStatuses(alertId: string, partitions: readonly number[], forget: boolean): void {
+    const here = new Set(partitions);
+    const keys = this.byAlert.get(alertId) ?? new Set<string>();
+    for (const key of [...keys]) {
+      const live = this.statuses.get(key);
+      if (!live || !here.has(live.partition)) continue;
       this.statuses.delete(key);
+      keys.delete(key);
       this.dirty.delete(key);
       this.removed.delete(key);
       this.notifyPending.delete(key);
     }
-    this.byAlert.delete(alertId);
-    this.deletedAlerts.add(alertId);
+    for (const partition of partitions) {
+      this.deletedAlerts.push({ partition, alertId });
+      if (forget) this.forgottenAlerts.push({ partition, alertId });
+    }
   }
 
-  private evaluate(batch: EventBatch, nowMs: number): void {
-    for (const record of batch.records) {
+  private evaluate(batch: EventBatch, nowMs: number, duplicates: Set<number> | undefined): void {
+    for (let r = 0; r < batch.records.length; r++) {
+      const record = batch.records[r];
+      const next = this.positions.get(record.partition);
+      if (!this.owned.has(record.partition) || (next !== undefined && record.position < next)) continue; // revoked, or already counted
+      this.positions.set(record.partition, record.position + 1n);
+      this.positionsMoved = true;
       if ("reason" in record) {
         this.deadLetters.push({ source: EVENTS_CONSUMER, position: `${record.partition}:${record.position}`, reason: record.reason, raw: record.raw });
         this.counters.deadLetters++;
@@ -268,6 +371,8 @@ export class EngineRunner {
       }
       const event = record.event;
       this.counters.eventsIn++;
+      if (duplicates?.has(r)) continue;
+      if (this.options.archive) this.archive.push(event);
       const matches = this.router.route(event);
       for (let i = 0; i < matches.length; i++) {
         const alert = matches[i];
@@ -281,7 +386,7 @@ export class EngineRunner {
         if (live && !this.catchUp(live, applied, nowMs)) live = undefined;
         const created = live === undefined;
         if (!live) {
-          live = { key, id, origin: `${record.partition}:${record.position}`, state: createStatus(applied.spec, nowMs), alertVersion: alert.version };
+          live = { key, partition: record.partition, id, origin: `${record.partition}:${record.position}`, state: createStatus(applied.spec, nowMs), alertVersion: alert.version };
         }
         const input = { eventTimeMs: event.occurredAtMs, values: alert.aggregateValues(event.payload), entity: alert.entity(event.payload) };
         const { outcome, crossing } = applyEvent(applied.spec, live.state, input, nowMs);
@@ -293,8 +398,6 @@ export class EngineRunner {
         this.schedule(live, applied, nowMs);
       }
     }
-    for (const position of batch.positions) this.positions.set(position.partition, position.next);
-    if (batch.positions.length > 0) this.positionsMoved = true;
   }
 
   /** Moves every status whose window changes by nowMs: slides, rolls, LESS_THAN judgements, idle removal. */
@@ -402,9 +505,9 @@ export class EngineRunner {
       this.dirty.size > 0 ||
       this.removed.size > 0 ||
       this.crossings.length > 0 ||
-      this.deletedAlerts.size > 0 ||
-      this.changedAlerts.size > 0 ||
-      this.forgottenAlerts.size > 0 ||
+      this.deletedAlerts.length > 0 ||
+      this.changedAlerts.length > 0 ||
+      this.forgottenAlerts.length > 0 ||
       this.notices.length > 0
     );
   }
@@ -418,6 +521,7 @@ export class EngineRunner {
       const view = snapshot(applied.spec, live.state, nowMs);
       upserts.push({
         ...live.key,
+        partition: live.partition,
         alertVersion: live.alertVersion,
         firing: view.firing,
         value: view.value,
@@ -431,20 +535,32 @@ export class EngineRunner {
         origin: live.origin,
       });
     }
+    const positions: PositionUpdate[] = [...this.positions].map(([partition, next]) => ({
+      consumer: EVENTS_CONSUMER,
+      partition,
+      next,
+      expected: this.stored.get(partition) ?? null,
+    }));
+    if (this.controls.durable) {
+      positions.push({ consumer: CONTROLS_CONSUMER, partition: 0, next: this.controlPosition, expected: this.storedControlPosition });
+    }
     await this.store.commit({
-      positions: [
-        ...[...this.positions].map(([partition, next]) => ({ consumer: EVENTS_CONSUMER, partition, next })),
-        { consumer: CONTROLS_CONSUMER, partition: 0, next: this.controlPosition },
-      ],
+      positions,
       upserts,
       deletes: [...this.removed.values()],
-      deleteAlerts: [...this.deletedAlerts],
-      engineAlerts: [...this.changedAlerts.values()],
-      forgetAlerts: [...this.forgottenAlerts],
+      deleteAlerts: this.deletedAlerts,
+      engineAlerts: this.changedAlerts,
+      forgetAlerts: this.forgottenAlerts,
+      archive: this.archive,
       crossings: this.crossings,
       deadLetters: this.deadLetters,
       notifyStatuses: this.notices,
     });
+    for (const p of positions) {
+      if (p.consumer === EVENTS_CONSUMER) this.stored.set(p.partition, p.next);
+      else this.storedControlPosition = p.next;
+    }
+    this.events.committed?.(positions.filter((p) => p.consumer === EVENTS_CONSUMER));
     this.clearPending();
   }
 

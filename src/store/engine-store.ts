@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from "pg";
 import type { AlertDefinition } from "../engine/alert-definition";
 import type { AlertVersion } from "../engine/compile-alert";
+import type { EngineEvent } from "../engine/event";
 import type { TriggeredEntity } from "../engine/status";
 
 export const CROSSINGS_CHANNEL = "alerts_crossings";
@@ -16,6 +17,8 @@ export interface StatusKey {
 }
 
 export interface StatusRow extends StatusKey {
+  /** The log partition the status's customer's events arrive on. */
+  readonly partition: number;
   readonly alertVersion: number;
   readonly firing: boolean;
   readonly value: number;
@@ -54,14 +57,34 @@ export interface DeadLetter {
   readonly raw: Uint8Array;
 }
 
+export interface PositionUpdate {
+  readonly consumer: string;
+  readonly partition: number;
+  readonly next: bigint;
+  /**
+   * The position this engine loaded or last committed (null: none stored). The commit fails with
+   * PositionConflictError when the stored one differs: another engine took the partition over.
+   */
+  readonly expected: bigint | null;
+}
+
+/** Another engine committed this partition since we loaded it: our in-memory state is stale. */
+export class PositionConflictError extends Error {
+  override readonly name = "PositionConflictError";
+}
+
 /** Everything one engine batch changes, committed in one transaction with the positions it read up to. */
 export interface EngineCommit {
-  readonly positions: readonly { consumer: string; partition: number; next: bigint }[];
+  readonly positions: readonly PositionUpdate[];
   readonly upserts: readonly StatusRow[];
   readonly deletes: readonly StatusKey[];
-  readonly deleteAlerts: readonly string[];
-  readonly engineAlerts: readonly AlertVersion[];
-  readonly forgetAlerts: readonly string[];
+  /** Statuses of these alerts on these partitions are removed (alert deleted or rebuilt). */
+  readonly deleteAlerts: readonly { partition: number; alertId: string }[];
+  /** The definitions now applied on each partition. */
+  readonly engineAlerts: readonly { partition: number; alert: AlertVersion }[];
+  readonly forgetAlerts: readonly { partition: number; alertId: string }[];
+  /** Events to archive (Kafka mode: the engine is the archive's writer); already deduplicated. */
+  readonly archive: readonly EngineEvent[];
   readonly crossings: readonly CrossingRow[];
   readonly deadLetters: readonly DeadLetter[];
   /** Statuses whose change subscribers should hear of (already throttled by the caller). */
@@ -85,9 +108,31 @@ export class EngineStore {
     return new Map(rows.map((r) => [r.partition, BigInt(r.position)]));
   }
 
-  async loadEngineAlerts(): Promise<AlertVersion[]> {
-    const { rows } = await this.pool.query<{ definition: AlertVersion }>(`SELECT definition FROM engine_alerts`);
+  /** The definitions applied to a partition's statuses, as of its last commit. */
+  async loadEngineAlerts(partition: number): Promise<AlertVersion[]> {
+    const { rows } = await this.pool.query<{ definition: AlertVersion }>(`SELECT definition FROM engine_alerts WHERE log_partition = $1`, [partition]);
     return rows.map((r) => r.definition);
+  }
+
+  /** Every alert as it stands now (PostgreSQL is the source of truth for definitions). */
+  async loadAllAlerts(): Promise<AlertVersion[]> {
+    const { rows } = await this.pool.query<{ id: string }>(`SELECT id FROM alerts`);
+    const alerts: AlertVersion[] = [];
+    for (const { id } of rows) {
+      const alert = await this.loadAlert(id);
+      if (alert) alerts.push(alert);
+    }
+    return alerts;
+  }
+
+  /** Which of these (customer, id) pairs the archive has seen already. */
+  async knownEventKeys(events: readonly { customerId: string; id: string }[]): Promise<Set<string>> {
+    if (events.length === 0) return new Set();
+    const { rows } = await this.pool.query<{ customer_id: string; event_id: string }>(
+      `SELECT k.customer_id, k.event_id FROM event_keys k JOIN unnest($1::text[], $2::text[]) AS i(customer_id, event_id) USING (customer_id, event_id)`,
+      [events.map((e) => e.customerId), events.map((e) => e.id)],
+    );
+    return new Set(rows.map((r) => `${r.customer_id}\u0000${r.event_id}`));
   }
 
   /** The alert's current row as a versioned definition, or null when it no longer exists. */
@@ -123,12 +168,14 @@ export class EngineStore {
     };
   }
 
-  async loadStatuses(): Promise<{ key: StatusKey; alertVersion: number; data: unknown; origin: string }[]> {
-    const { rows } = await this.pool.query<{ alert_id: string; customer_id: string; group_key: string; alert_version: number; data: unknown; origin: string }>(
-      `SELECT alert_id, customer_id, group_key, alert_version, data, origin FROM alert_statuses`,
+  async loadStatuses(partitions: readonly number[]): Promise<{ key: StatusKey; partition: number; alertVersion: number; data: unknown; origin: string }[]> {
+    const { rows } = await this.pool.query<{ alert_id: string; customer_id: string; group_key: string; log_partition: number; alert_version: number; data: unknown; origin: string }>(
+      `SELECT alert_id, customer_id, group_key, log_partition, alert_version, data, origin FROM alert_statuses WHERE log_partition = ANY($1::int[])`,
+      [partitions],
     );
     return rows.map((r) => ({
       key: { alertId: r.alert_id, customerId: r.customer_id, groupKey: groupKeyValue(r.group_key) },
+      partition: r.log_partition,
       alertVersion: r.alert_version,
       data: r.data,
       origin: r.origin,
@@ -152,15 +199,34 @@ export class EngineStore {
   }
 
   private async write(client: PoolClient, batch: EngineCommit): Promise<(CrossingRow & { cursor: bigint })[]> {
-    for (const alertId of batch.deleteAlerts) await client.query(`DELETE FROM alert_statuses WHERE alert_id = $1`, [alertId]);
-    if (batch.forgetAlerts.length > 0) await client.query(`DELETE FROM engine_alerts WHERE alert_id = ANY($1::uuid[])`, [batch.forgetAlerts]);
-    for (const alert of batch.engineAlerts) {
+    // Positions first: a conflict means another engine owns the partition now, and nothing else is written.
+    for (const p of [...batch.positions].sort((a, b) => a.consumer.localeCompare(b.consumer) || a.partition - b.partition)) {
+      const result =
+        p.expected === null
+          ? await client.query(
+              `INSERT INTO engine_positions (consumer, partition, position, updated_at) VALUES ($1, $2, $3, now()) ON CONFLICT DO NOTHING`,
+              [p.consumer, p.partition, p.next.toString()],
+            )
+          : await client.query(
+              `UPDATE engine_positions SET position = $3, updated_at = now() WHERE consumer = $1 AND partition = $2 AND position = $4`,
+              [p.consumer, p.partition, p.next.toString(), p.expected.toString()],
+            );
+      if (result.rowCount !== 1) throw new PositionConflictError(`${p.consumer} partition ${p.partition} was committed by another engine`);
+    }
+    for (const d of batch.deleteAlerts) {
+      await client.query(`DELETE FROM alert_statuses WHERE alert_id = $1 AND log_partition = $2`, [d.alertId, d.partition]);
+    }
+    for (const f of batch.forgetAlerts) {
+      await client.query(`DELETE FROM engine_alerts WHERE alert_id = $1 AND log_partition = $2`, [f.alertId, f.partition]);
+    }
+    for (const { partition, alert } of batch.engineAlerts) {
       await client.query(
-        `INSERT INTO engine_alerts (alert_id, version, definition, updated_at) VALUES ($1, $2, $3, now())
-         ON CONFLICT (alert_id) DO UPDATE SET version = EXCLUDED.version, definition = EXCLUDED.definition, updated_at = now()`,
-        [alert.id, alert.version, JSON.stringify(alert)],
+        `INSERT INTO engine_alerts (log_partition, alert_id, version, definition, updated_at) VALUES ($1, $2, $3, $4, now())
+         ON CONFLICT (log_partition, alert_id) DO UPDATE SET version = EXCLUDED.version, definition = EXCLUDED.definition, updated_at = now()`,
+        [partition, alert.id, alert.version, JSON.stringify(alert)],
       );
     }
+    if (batch.archive.length > 0) await this.archiveEvents(client, batch.archive);
     if (batch.deletes.length > 0) {
       await client.query(
         `DELETE FROM alert_statuses s USING unnest($1::uuid[], $2::text[], $3::text[]) AS d(alert_id, customer_id, group_key)
@@ -178,13 +244,6 @@ export class EngineStore {
         Buffer.from(letter.raw),
       ]);
     }
-    for (const p of batch.positions) {
-      await client.query(
-        `INSERT INTO engine_positions (consumer, partition, position, updated_at) VALUES ($1, $2, $3, now())
-         ON CONFLICT (consumer, partition) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
-        [p.consumer, p.partition, p.next.toString()],
-      );
-    }
     // Delivered at commit, in commit order: subscribers hear of crossings only once they are stored.
     const byCustomer = new Map<string, [bigint, bigint]>();
     for (const c of stored) {
@@ -201,10 +260,11 @@ export class EngineStore {
     const sorted = [...rows].sort((a, b) => compareKeys(a, b));
     await client.query(
       `INSERT INTO alert_statuses (alert_id, customer_id, group_key, alert_version, state, value, count, window_start, window_end,
-                                   last_event_at, last_crossing_at, entities, data, origin, updated_at)
+                                   last_event_at, last_crossing_at, entities, data, origin, log_partition, updated_at)
        SELECT *, now() FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::float8[], $7::bigint[],
-                                    $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $12::jsonb[], $13::jsonb[], $14::text[])
-       ON CONFLICT (alert_id, customer_id, group_key) DO UPDATE SET
+                                    $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $12::jsonb[], $13::jsonb[], $14::text[],
+                                    $15::int[])
+       ON CONFLICT (alert_id, customer_id, group_key) DO UPDATE SET log_partition = EXCLUDED.log_partition,
          alert_version = EXCLUDED.alert_version, state = EXCLUDED.state, value = EXCLUDED.value, count = EXCLUDED.count,
          window_start = EXCLUDED.window_start, window_end = EXCLUDED.window_end, last_event_at = EXCLUDED.last_event_at,
          last_crossing_at = EXCLUDED.last_crossing_at, entities = EXCLUDED.entities, data = EXCLUDED.data,
@@ -224,6 +284,31 @@ export class EngineStore {
         sorted.map((r) => JSON.stringify(r.entities)),
         sorted.map((r) => JSON.stringify(r.data)),
         sorted.map((r) => r.origin),
+        sorted.map((r) => r.partition),
+      ],
+    );
+  }
+
+  private async archiveEvents(client: PoolClient, events: readonly EngineEvent[]): Promise<void> {
+    await client.query(
+      `WITH input AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[])
+           WITH ORDINALITY AS i(customer_id, event_id, application, object_type, event_type, occurred_at, payload, ord)
+       ), fresh AS (
+         INSERT INTO event_keys (customer_id, event_id, ingested_at) SELECT customer_id, event_id, now() FROM input
+         ON CONFLICT DO NOTHING RETURNING customer_id, event_id
+       )
+       INSERT INTO events (seq, customer_id, event_id, application, object_type, event_type, occurred_at, ingested_at, payload)
+       SELECT nextval('event_log_seq'), s.customer_id, s.event_id, s.application, s.object_type, s.event_type, s.occurred_at, now(), s.payload::jsonb
+       FROM (SELECT input.* FROM input JOIN fresh USING (customer_id, event_id) ORDER BY ord) s`,
+      [
+        events.map((e) => e.customerId),
+        events.map((e) => e.id),
+        events.map((e) => e.application),
+        events.map((e) => e.objectType),
+        events.map((e) => e.eventType),
+        events.map((e) => new Date(e.occurredAtMs).toISOString()),
+        events.map((e) => JSON.stringify(e.payload)),
       ],
     );
   }

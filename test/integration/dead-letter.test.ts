@@ -19,6 +19,12 @@ import { waitFor } from "../support/wait";
 class RawRecordLog implements EventReader {
   constructor(private readonly records: Uint8Array[]) {}
 
+  assignment(): readonly number[] {
+    return [0];
+  }
+
+  seek(): void {}
+
   async poll(from: ReadonlyMap<number, bigint>, maxRecords: number): Promise<EventBatch> {
     const start = Number(from.get(0) ?? 0n);
     const records: LogEvent[] = this.records.slice(start, start + maxRecords).map((bytes, i) => {
