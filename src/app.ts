@@ -3,8 +3,12 @@ import { Pool } from "pg";
 import type { DataSource } from "typeorm";
 import type { Config } from "./config/config";
 import type { Logger } from "./logger";
+import { startHealthServer } from "./http/health-server";
 import { startHttpServer, type RunningHttpServer } from "./http/server";
 import { PgListener } from "./log/pg-listener";
+import { KafkaCluster, KafkaControlReader, KafkaEventAppender, KafkaEventReader } from "./log/kafka-log";
+import { ControlRelay, CrossingAnnouncer, CrossingTopicReader } from "./log/kafka-relays";
+import type { ControlReader, EventAppender, EventReader } from "./log/log";
 import { PostgresControlReader, PostgresEventLog } from "./log/postgres-log";
 import { AlertResolver } from "./resolvers/alert.resolver";
 import { ApiKeyResolver } from "./resolvers/api-key.resolver";
@@ -75,19 +79,65 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     maintenance.unref();
     stops.push({ part: "archive maintenance", stop: async () => clearInterval(maintenance) });
 
-    const eventLog = new PostgresEventLog(pool, listener);
-    await eventLog.start();
+    const engineStore = new EngineStore(pool);
+    const pgLog = new PostgresEventLog(pool, listener);
+    await pgLog.start();
+    let appender: EventAppender = pgLog;
+    let reader: EventReader = pgLog;
+    let controls: ControlReader = new PostgresControlReader(pool);
+    let kafka: KafkaCluster | undefined;
+    let announcer: CrossingAnnouncer | undefined;
+    if (config.kafkaBrokers) {
+      kafka = new KafkaCluster(
+        {
+          brokers: config.kafkaBrokers,
+          topicPrefix: config.kafkaTopicPrefix,
+          eventPartitions: config.kafkaEventPartitions,
+          replicationFactor: config.kafkaReplicationFactor,
+          clientId: `alerts-${config.role}`,
+        },
+        logger,
+      );
+      stops.push({ part: "Kafka admin", stop: () => kafka!.close() });
+      await kafka.ensureTopics();
+      const kafkaAppender = new KafkaEventAppender(kafka, (events) => engineStore.recordPublished(events));
+      stops.push({ part: "Kafka producer", stop: () => kafkaAppender.close() });
+      appender = kafkaAppender;
+      if (config.role !== "api") {
+        const kafkaReader = new KafkaEventReader(kafka, logger.child({ component: "engine" }));
+        const kafkaControls = new KafkaControlReader(kafka);
+        stops.push({ part: "Kafka consumers", stop: async () => {
+          await kafkaControls.close();
+          await kafkaReader.close();
+        } });
+        await kafkaControls.start();
+        await kafkaReader.start();
+        reader = kafkaReader;
+        controls = kafkaControls;
+        announcer = new CrossingAnnouncer(kafka, logger);
+        stops.push({ part: "crossing announcer", stop: () => announcer!.close() });
+      }
+    }
+    let relay: ControlRelay | undefined;
+    if (kafka && config.role !== "engine") {
+      // Alert writes happen here: relay the outbox to the control topic, at once after each write.
+      relay = new ControlRelay(kafka, pool, listener, logger);
+      await relay.start();
+      stops.push({ part: "control relay", stop: () => relay!.stop() });
+    }
     const counters = new EngineCounters();
     const apiKeys = new ApiKeyService(dataSource);
-    const alerts = new AlertService(dataSource);
+    const alerts = new AlertService(dataSource, relay ? () => relay!.relayNow() : undefined);
     const bootstrap = await apiKeys.bootstrapAdmin(config.adminApiKey);
     if (bootstrap.revoked) logger.warn("ADMIN_API_KEY names a key that has been revoked; it stays revoked");
 
     let engine: EngineRunner | undefined;
     if (config.role !== "api") {
-      engine = new EngineRunner(new EngineStore(pool), eventLog, new PostgresControlReader(pool), counters, logger.child({ component: "engine" }), {
+      engine = new EngineRunner(engineStore, reader, controls, counters, logger.child({ component: "engine" }), {
         lateGraceSeconds: config.lateGraceSeconds,
         statusIdleDays: config.statusIdleDays,
+        archive: kafka !== undefined,
+        onCommitted: announcer ? (stored) => announcer!.announce(stored) : undefined,
       });
       engine.start();
       stops.push({ part: "engine", stop: () => engine!.stop() });
@@ -102,6 +152,11 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       const statusFeed = new StatusFeed(monitoringStore, listener, logger);
       await crossingFeed.start();
       await statusFeed.start();
+      if (kafka) {
+        const crossingTopic = new CrossingTopicReader(kafka, logger);
+        await crossingTopic.start((customerId, cursor) => crossingFeed.announce(customerId, cursor, cursor));
+        stops.push({ part: "crossing topic reader", stop: () => crossingTopic.close() });
+      }
       activeSubscriptions = () => crossingFeed.subscriberCount + statusFeed.subscriberCount;
       stops.push({
         part: "subscription feeds",
@@ -114,7 +169,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         new Map<ResolverClass, object>([
           [AlertResolver, new AlertResolver(alerts)],
           [ApiKeyResolver, new ApiKeyResolver(apiKeys)],
-          [EventResolver, new EventResolver(new EventService(eventLog))],
+          [EventResolver, new EventResolver(new EventService(appender))],
           [MonitoringResolver, new MonitoringResolver(monitoring, alerts)],
           [AlertStatusResolver, new AlertStatusResolver()],
           [ThresholdCrossingResolver, new ThresholdCrossingResolver(alerts)],
@@ -127,10 +182,20 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         schema,
         apiKeys,
         feeds: { crossings: crossingFeed, statuses: statusFeed },
-        ready: async () => (await databaseReachable(dataSource)) && (engine === undefined || engine.isReady),
+        ready: async () =>
+          (await databaseReachable(dataSource)) && (engine === undefined || engine.isReady) && (kafka === undefined || (await kafka.reachable())),
       });
       stops.push({ part: "HTTP server", stop: () => http!.close() });
       logger.info({ url: http.url }, "API listening");
+    }
+    if (config.role === "engine") {
+      const health = await startHealthServer({
+        port: config.port,
+        host: config.host,
+        ready: async () => (await databaseReachable(dataSource)) && engine!.isReady && (kafka === undefined || (await kafka.reachable())),
+      });
+      stops.push({ part: "health server", stop: () => health.close() });
+      logger.info({ port: health.port }, "engine health endpoints listening");
     }
     return { url: http?.url, databaseUrl, generatedAdminKey: bootstrap.generated, counters, engine, activeSubscriptions: () => activeSubscriptions(), stop };
   } catch (err) {

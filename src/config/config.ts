@@ -22,6 +22,11 @@ export interface Config {
   readonly lateGraceSeconds: number;
   /** A windowed status whose window has been empty this long is removed. */
   readonly statusIdleDays: number;
+  /** Set: the log is Kafka (scale-out mode); unset: the embedded log in PostgreSQL. */
+  readonly kafkaBrokers: readonly string[] | undefined;
+  readonly kafkaTopicPrefix: string;
+  readonly kafkaEventPartitions: number;
+  readonly kafkaReplicationFactor: number;
 }
 
 export class ConfigError extends Error {
@@ -72,6 +77,10 @@ export function loadConfig(env: Env = process.env): Config {
     eventRetentionDays: read("EVENT_RETENTION_DAYS", integer(1, 3650, "a number of days from 1 to 3650"), 30),
     lateGraceSeconds: read("LATE_GRACE_SECONDS", integer(0, 86400, "a number of seconds from 0 to 86400"), 60),
     statusIdleDays: read("STATUS_IDLE_DAYS", integer(1, 3650, "a number of days from 1 to 3650"), 7),
+    kafkaBrokers: read<readonly string[] | undefined>("KAFKA_BROKERS", brokerList, undefined),
+    kafkaTopicPrefix: read("KAFKA_TOPIC_PREFIX", (raw) => (/^[A-Za-z0-9._-]{0,100}$/.test(raw) ? raw : "!expected letters, digits, '.', '_' or '-' (a topic name prefix)"), ""),
+    kafkaEventPartitions: read("KAFKA_EVENT_PARTITIONS", integer(1, 1000, "a partition count from 1 to 1000"), 12),
+    kafkaReplicationFactor: read("KAFKA_REPLICATION_FACTOR", integer(1, 10, "a replication factor from 1 to 10"), 1),
   };
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
@@ -89,6 +98,13 @@ function integer(min: number, max: number, accepts: string) {
 function oneOf<T extends string>(values: readonly T[]) {
   return (raw: string): T | string =>
     (values as readonly string[]).includes(raw.toLowerCase()) ? (raw.toLowerCase() as T) : `!expected one of ${values.join(", ")}`;
+}
+
+function brokerList(raw: string): readonly string[] | string {
+  const brokers = raw.split(",").map((b) => b.trim()).filter(Boolean);
+  return brokers.length > 0 && brokers.every((b) => /^[A-Za-z0-9.-]+:\d{1,5}$/.test(b))
+    ? Object.freeze(brokers)
+    : "!expected host:port[,host:port…], e.g. 127.0.0.1:19092";
 }
 
 function postgresUrl(raw: string): string {

@@ -59,4 +59,9 @@ export interface ControlReader {
    */
   readonly durable: boolean;
   poll(after: bigint, maxRecords: number): Promise<readonly AlertControl[]>;
+  /**
+   * Resolves once every control already in the stream has been read (bounded by timeoutMs). The engine
+   * calls it before evaluating events, so an alert saved before events were published applies to them.
+   */
+  sync?(timeoutMs: number): Promise<void>;
 }

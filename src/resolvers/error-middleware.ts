@@ -47,6 +47,8 @@ const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "E
 export function isUnavailable(err: unknown): boolean {
   for (let e = err as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; depth++) {
     if (typeof e.code === "string" && UNAVAILABLE_CODES.has(e.code)) return true;
+    // kafkajs: a broker that cannot be reached or answer in time (its errors are all named KafkaJS…).
+    if (typeof (e as { name?: unknown }).name === "string" && (e as { name: string }).name.startsWith("KafkaJS")) return true;
     if (typeof e.message === "string" && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message)) {
       return true;
     }

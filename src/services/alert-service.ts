@@ -29,7 +29,11 @@ export type EventExplanation = ReturnType<typeof explainEvent>;
 
 /** Alert definitions: every write stores the alert and its alert_changes row in one transaction. */
 export class AlertService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    /** Runs after each committed write (Kafka mode: relays the control before the call returns). */
+    private readonly afterWrite: () => Promise<void> = async () => undefined,
+  ) {}
 
   async get(principal: Principal, id: string): Promise<AlertEntity> {
     const alert = isUuid(id) ? await this.dataSource.getRepository(AlertEntity).findOne({ where: { id } }) : null;
@@ -87,8 +91,14 @@ export class AlertService {
       const saved = await manager.findOneOrFail(AlertEntity, { where: { id: alert.id } });
       await recordChange(manager, saved, "CREATED", principal);
       return saved;
-    });
+    }).then(this.relayed);
   }
+
+  /** Passes a write's result through once the control stream has it. */
+  private readonly relayed = async <T>(result: T): Promise<T> => {
+    await this.afterWrite();
+    return result;
+  };
 
   /** testAlert: the same compiled evaluator on one sample event; validates like createAlert, stores nothing. */
   testEvent(principal: Principal, input: CreateAlertCommand, event: PublishEventCommand, nowMs = Date.now()): EventExplanation {
@@ -148,7 +158,7 @@ export class AlertService {
       await manager.save(AlertEntity, current);
       await recordChange(manager, current, "UPDATED", principal);
       return current;
-    });
+    }).then(this.relayed);
   }
 
   async delete(principal: Principal, id: string): Promise<void> {
@@ -156,7 +166,7 @@ export class AlertService {
       const current = await this.lockWritable(manager, principal, id);
       await manager.delete(AlertEntity, { id });
       await recordChange(manager, { ...current, version: current.version + 1 }, "DELETED", principal);
-    });
+    }).then(this.relayed);
   }
 
   /** The audit trail, newest first. A customer key sees its own alerts' changes and the global alerts'. */

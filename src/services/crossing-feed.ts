@@ -43,10 +43,32 @@ export class CrossingFeed {
     private readonly logger: Logger,
   ) {}
 
+  /** Listens for the engine's commit-time notices (embedded mode). */
   async start(): Promise<void> {
     this.unlisten = await this.listener.listen(CROSSINGS_CHANNEL, (payload) => {
-      this.chain = this.chain.then(() => this.onNotice(payload)).catch((err: unknown) => this.logger.warn({ err: (err as Error).message }, "crossing feed could not read new crossings"));
+      if (payload === "") {
+        this.enqueue(() => this.resync());
+        return;
+      }
+      for (const [customerId, from, to] of JSON.parse(payload) as [string, string, string][]) this.announce(customerId, BigInt(from), BigInt(to));
     });
+  }
+
+  /**
+   * New crossings of a customer, cursors from..to, are stored. From either source (NOTIFY or the
+   * crossings topic); a gap since the last dispatched cursor is read from the table too.
+   */
+  announce(customerId: string, from: bigint, to: bigint): void {
+    this.enqueue(async () => {
+      const last = this.dispatched.get(customerId);
+      if (last !== undefined && to <= last) return;
+      const start = last !== undefined ? last + 1n : from;
+      for (const row of await this.store.crossingRange(customerId, start, to)) this.dispatch(row);
+    });
+  }
+
+  private enqueue(work: () => Promise<void>): void {
+    this.chain = this.chain.then(work).catch((err: unknown) => this.logger.warn({ err: (err as Error).message }, "crossing feed could not read new crossings"));
   }
 
   stop(): void {
@@ -97,17 +119,11 @@ export class CrossingFeed {
     }
   }
 
-  private async onNotice(payload: string): Promise<void> {
-    if (payload === "") {
-      // Reconnected: notices may have been lost; read on from what was dispatched.
-      for (const [customerId, last] of this.dispatched) {
-        const { rows } = await this.store.crossings({ customerId, afterCursor: last, limit: RESYNC_LIMIT }, false);
-        for (const row of rows) this.dispatch(row);
-      }
-      return;
-    }
-    for (const [customerId, from, to] of JSON.parse(payload) as [string, string, string][]) {
-      for (const row of await this.store.crossingRange(customerId, BigInt(from), BigInt(to))) this.dispatch(row);
+  /** The notification connection was lost and is back: read on from what was dispatched. */
+  private async resync(): Promise<void> {
+    for (const [customerId, last] of this.dispatched) {
+      const { rows } = await this.store.crossings({ customerId, afterCursor: last, limit: RESYNC_LIMIT }, false);
+      for (const row of rows) this.dispatch(row);
     }
   }
 

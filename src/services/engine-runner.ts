@@ -34,6 +34,8 @@ export interface EngineOptions {
   readonly clock?: () => number;
   /** Kafka mode: the engine deduplicates events by (customer, id) and archives them in its commits. */
   readonly archive?: boolean;
+  /** Called with the crossings each commit stored (Kafka mode: announced on the crossings topic). */
+  readonly onCommitted?: (crossings: readonly { customerId: string; cursor: bigint; id: string }[]) => Promise<void> | void;
 }
 
 interface AppliedAlert {
@@ -52,6 +54,7 @@ interface LiveStatus {
 }
 
 const IDLE_POLL_MS = 250;
+const CONTROL_SYNC_TIMEOUT_MS = 5_000;
 const MAX_BACKOFF_MS = 10_000;
 
 /**
@@ -146,6 +149,8 @@ export class EngineRunner {
     await this.followAssignment();
     const controls = await this.applyControls();
     const batch = await this.events.poll(this.positions, this.options.batchSize ?? 1000);
+    // Controls saved before these events were published apply to them (a separate stream may lag).
+    const lateControls = batch.records.length > 0 && this.controls.sync ? (await this.controls.sync(CONTROL_SYNC_TIMEOUT_MS), await this.applyControls()) : 0;
     const duplicates = this.options.archive ? await this.findDuplicates(batch) : undefined;
     const nowMs = this.now();
     this.evaluate(batch, nowMs, duplicates);
@@ -155,7 +160,7 @@ export class EngineRunner {
       await this.commit(nowMs);
       if (batch.records.length > 0) this.counters.observeBatch(performance.now() - startedAt);
     }
-    return controls > 0 || batch.records.length > 0;
+    return controls + lateControls > 0 || batch.records.length > 0;
   }
 
   private async load(): Promise<void> {
@@ -281,6 +286,7 @@ export class EngineRunner {
         const applied = this.install(current);
         this.applyChange(previous?.definition, applied, nowMs, [...this.owned]);
       }
+      this.logger.debug({ alertId: control.alertId, version: control.version, applied: this.alerts.get(control.alertId)?.definition.version ?? null }, "control applied");
       this.controlPosition = control.position;
       this.positionsMoved = true;
     }
@@ -544,7 +550,7 @@ export class EngineRunner {
     if (this.controls.durable) {
       positions.push({ consumer: CONTROLS_CONSUMER, partition: 0, next: this.controlPosition, expected: this.storedControlPosition });
     }
-    await this.store.commit({
+    const stored = await this.store.commit({
       positions,
       upserts,
       deletes: [...this.removed.values()],
@@ -562,6 +568,7 @@ export class EngineRunner {
     }
     this.events.committed?.(positions.filter((p) => p.consumer === EVENTS_CONSUMER));
     this.clearPending();
+    if (stored.length > 0) await this.options.onCommitted?.(stored);
   }
 
   private idleWaitMs(): number {

@@ -45,6 +45,7 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
   const runAs = userInfo().uid === 0 ? await postgresUser() : {};
   if (runAs.uid !== undefined) await chmod(opts.dataDir, 0o711);
 
+  await claimDataDir(opts.dataDir);
   const password = await readOrCreatePassword(join(opts.dataDir, "pg-password"));
   if (!(await exists(join(pgDir, "PG_VERSION")))) {
     logger.info({ dir: pgDir }, "initialising embedded PostgreSQL");
@@ -73,7 +74,10 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
   return {
     url: url(DATABASE),
     port,
-    stop: () => (stopped ??= pgCtl(bin, runAs, ["stop", "-D", pgDir, "-m", "fast", "-w", "-t", "60"]).then(() => undefined)),
+    stop: () =>
+      (stopped ??= pgCtl(bin, runAs, ["stop", "-D", pgDir, "-m", "fast", "-w", "-t", "60"]).then(() =>
+        rm(join(opts.dataDir, "owner.pid"), { force: true }),
+      )),
   };
 }
 
@@ -135,6 +139,31 @@ async function postgresUser(): Promise<RunAs> {
       throw new Error(`running as root, PostgreSQL needs an OS user '${OS_USER}' and creating it failed (${err.message}); create it, run as another user, or set DATABASE_URL`);
     });
     return lookup();
+  }
+}
+
+/**
+ * One process owns a data directory's server. A live owner means another process is using it (share it
+ * through DATABASE_URL instead); a dead one left an orphan, which is ours to stop and take over.
+ */
+async function claimDataDir(dataDir: string): Promise<void> {
+  const ownerFile = join(dataDir, "owner.pid");
+  const owner = Number(await readFile(ownerFile, "utf8").catch(() => ""));
+  if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && processAlive(owner)) {
+    throw new Error(
+      `DATA_DIR ${dataDir} is in use by process ${owner}. Give this process another DATA_DIR, or share that ` +
+        `PostgreSQL with DATABASE_URL=postgres://postgres:<${join(dataDir, "pg-password")}>@127.0.0.1:<its EMBEDDED_PG_PORT>/alerts`,
+    );
+  }
+  await writeFile(ownerFile, `${process.pid}\n`);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

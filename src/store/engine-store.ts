@@ -125,6 +125,19 @@ export class EngineStore {
     return alerts;
   }
 
+  /**
+   * Records (customer, id) pairs the broker acknowledged; returns how many were not recorded before
+   * (Kafka mode's `accepted`).
+   */
+  async recordPublished(events: readonly { customerId: string; id: string }[]): Promise<number> {
+    if (events.length === 0) return 0;
+    const { rowCount } = await this.pool.query(
+      `INSERT INTO published_event_keys (customer_id, event_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
+      [events.map((e) => e.customerId), events.map((e) => e.id)],
+    );
+    return rowCount ?? 0;
+  }
+
   /** Which of these (customer, id) pairs the archive has seen already. */
   async knownEventKeys(events: readonly { customerId: string; id: string }[]): Promise<Set<string>> {
     if (events.length === 0) return new Set();

@@ -34,5 +34,6 @@ export async function maintainEventArchive(pool: Pool, nowMs: number, retentionD
     }
   }
   await pool.query(`DELETE FROM event_keys WHERE ingested_at < $1`, [new Date(cutoff)]);
+  await pool.query(`DELETE FROM published_event_keys WHERE published_at < $1`, [new Date(cutoff)]);
   return { created, dropped };
 }

@@ -18,6 +18,10 @@ test("defaults when nothing is set", () => {
     eventRetentionDays: 30,
     lateGraceSeconds: 60,
     statusIdleDays: 7,
+    kafkaBrokers: undefined,
+    kafkaTopicPrefix: "",
+    kafkaEventPartitions: 12,
+    kafkaReplicationFactor: 1,
   });
   assert.ok(Object.isFrozen(config));
 });
@@ -55,6 +59,8 @@ test("bad values fail fast, each named with what it accepts", () => {
     [{ ROLE: "worker" }, /ROLE="worker": expected one of all, api, engine/],
     [{ MAX_REQUEST_BYTES: "12" }, /MAX_REQUEST_BYTES/],
     [{ LOG_LEVEL: "loud" }, /LOG_LEVEL="loud": expected one of fatal, error/],
+    [{ KAFKA_BROKERS: "nohostport" }, /KAFKA_BROKERS=.*host:port/],
+    [{ KAFKA_TOPIC_PREFIX: "bad prefix!" }, /KAFKA_TOPIC_PREFIX/],
   ];
   for (const [env, message] of cases) {
     assert.throws(() => loadConfig(env), (err: unknown) => err instanceof ConfigError && message.test(err.message), JSON.stringify(env));
