@@ -87,6 +87,9 @@ test("first start in an empty DATA_DIR, a restart, and a restart after SIGKILL k
   const readAgain = await gql(third.url, adminKey, GET_ALERT, { id: alertId });
   assert.equal(readAgain.data?.alert.name, "kept");
   assert.notEqual(postmasterPid(), orphan);
+  // A second live process on the same DATA_DIR is refused, and leaves the first one's server alone.
+  await assert.rejects(start(), /DATA_DIR .* is in use by process \d+/);
+  assert.equal((await gql(third.url, adminKey, GET_ALERT, { id: alertId })).data?.alert.name, "kept");
   third.child.kill("SIGINT");
   assert.equal(await third.exited(), 0);
 });

@@ -12,8 +12,12 @@ export interface ServerProcess {
   exited(): Promise<number | null>;
 }
 
-/** Starts the real entry point (dist/src/main.js) and waits, bounded, for its "API listening" line. */
+/**
+ * Starts the real entry point (dist/src/main.js) and waits, bounded, for its "API listening" line (or,
+ * for ROLE=engine, "engine state loaded").
+ */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const ready = env.ROLE === "engine" ? /"msg":"engine state loaded"/ : /"url":"(http:[^"]+)".*"msg":"API listening"/;
   const startedAt = performance.now();
   const child = spawn(process.execPath, [MAIN], {
     env: { ...process.env, PORT: "0", LOG_LEVEL: "info", DATABASE_URL: "", ADMIN_API_KEY: "", ...env },
@@ -25,12 +29,12 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (err += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "API listening" within 60 s\n${out}\n${err}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`not ready within 60 s\n${out}\n${err}`)), 60_000);
     const check = () => {
-      const match = /"url":"(http:[^"]+)".*"msg":"API listening"/.exec(out);
+      const match = ready.exec(out);
       if (match) {
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve(match[1] ?? "");
       }
     };
     child.stdout!.on("data", check);
