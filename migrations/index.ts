@@ -3,5 +3,12 @@ import { InitialSchema1764000000000 } from "./1764000000000-initial-schema";
 import { EngineState1764100000000 } from "./1764100000000-engine-state";
 import { LogPartitions1764200000000 } from "./1764200000000-log-partitions";
 import { PublishedKeys1764300000000 } from "./1764300000000-published-keys";
+import { History1764400000000 } from "./1764400000000-history";
 
-export const migrations = [InitialSchema1764000000000, EngineState1764100000000, LogPartitions1764200000000, PublishedKeys1764300000000];
+export const migrations = [
+  InitialSchema1764000000000,
+  EngineState1764100000000,
+  LogPartitions1764200000000,
+  PublishedKeys1764300000000,
+  History1764400000000,
+];

@@ -27,6 +27,7 @@ import { openDatabase } from "./store/data-source";
 import { startEmbeddedPostgres } from "./store/embedded-postgres";
 import { EngineStore } from "./store/engine-store";
 import { maintainEventArchive } from "./store/event-archive";
+import { HistoryStore } from "./store/history-store";
 import { MonitoringStore } from "./store/monitoring-store";
 
 export interface RunningApp {
@@ -80,6 +81,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     stops.push({ part: "archive maintenance", stop: async () => clearInterval(maintenance) });
 
     const engineStore = new EngineStore(pool);
+    const historyStore = new HistoryStore(pool);
     const pgLog = new PostgresEventLog(pool, listener);
     await pgLog.start();
     let appender: EventAppender = pgLog;
@@ -133,10 +135,12 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
 
     let engine: EngineRunner | undefined;
     if (config.role !== "api") {
-      engine = new EngineRunner(engineStore, reader, controls, counters, logger.child({ component: "engine" }), {
+      engine = new EngineRunner(engineStore, historyStore, reader, controls, counters, logger.child({ component: "engine" }), {
         lateGraceSeconds: config.lateGraceSeconds,
         statusIdleDays: config.statusIdleDays,
+        retentionDays: config.eventRetentionDays,
         archive: kafka !== undefined,
+        partitionOf: kafka ? (customerId) => kafka!.partitionOf(customerId) : undefined,
         onCommitted: announcer ? (stored) => announcer!.announce(stored) : undefined,
       });
       engine.start();

@@ -42,6 +42,17 @@ export class KafkaCluster {
     this.topics = topicNames(settings.topicPrefix);
   }
 
+  /**
+   * The events partition a customer's events go to: the producer's own partitioner (murmur2 of the
+   * key, as Java clients compute it), so backfills scan exactly what a partition's owner counts.
+   */
+  partitionOf(customerId: string): number {
+    const partitionMetadata = Array.from({ length: this.settings.eventPartitions }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
+    return this.partitioner({ topic: this.topics.events, partitionMetadata, message: { key: customerId, value: null } });
+  }
+
+  private readonly partitioner = Partitioners.DefaultPartitioner();
+
   async ensureTopics(): Promise<void> {
     const admin = await this.getAdmin();
     const replicationFactor = this.settings.replicationFactor;

@@ -1,13 +1,14 @@
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import { REBUILD_FIELDS } from "../engine/alert-definition";
-import { compileAlert, type AlertVersion, type CompiledAlert } from "../engine/compile-alert";
+import { compileAlert, type CompiledAlert } from "../engine/compile-alert";
 import { AlertRouter } from "../engine/router";
 import {
   advance,
   applyEvent,
   createStatus,
   deserializeStatus,
+  mergeStatuses,
   nextDueMs,
   rejudge,
   serializeStatus,
@@ -19,7 +20,9 @@ import {
 import { TimerHeap } from "../engine/timer-heap";
 import type { ControlReader, EventBatch, EventReader } from "../log/log";
 import type { EngineEvent } from "../engine/event";
-import type { CrossingRow, DeadLetter, EngineStore, PositionUpdate, StatusKey, StatusRow } from "../store/engine-store";
+import type { AlertRevision, CrossingRow, DeadLetter, EngineStore, PositionUpdate, StatusKey, StatusRow } from "../store/engine-store";
+import type { HistoryStore } from "../store/history-store";
+import { Rebuild } from "./rebuild";
 import type { EngineCounters } from "./engine-counters";
 
 export const EVENTS_CONSUMER = "events";
@@ -36,10 +39,14 @@ export interface EngineOptions {
   readonly archive?: boolean;
   /** Called with the crossings each commit stored (Kafka mode: announced on the crossings topic). */
   readonly onCommitted?: (crossings: readonly { customerId: string; cursor: bigint; id: string }[]) => Promise<void> | void;
+  /** How far back ALL_TIME backfills read (the archive keeps this many days). */
+  readonly retentionDays?: number;
+  /** The log partition a customer's events arrive on (Kafka); the embedded log has one, 0. */
+  readonly partitionOf?: (customerId: string) => number;
 }
 
 interface AppliedAlert {
-  readonly definition: AlertVersion;
+  readonly definition: AlertRevision;
   readonly compiled: CompiledAlert | undefined;
   readonly spec: StatusSpec;
 }
@@ -86,15 +93,19 @@ export class EngineRunner {
   private dirty = new Set<string>();
   private removed = new Map<string, StatusKey>();
   private deletedAlerts: { partition: number; alertId: string }[] = [];
-  private changedAlerts: { partition: number; alert: AlertVersion }[] = [];
+  private changedAlerts: { partition: number; alert: AlertRevision }[] = [];
   private forgottenAlerts: { partition: number; alertId: string }[] = [];
   private archive: EngineEvent[] = [];
+  /** Rebuilds in progress, by `${alertId}:${partition}`: their live crossings wait for the merge. */
+  private readonly rebuilds = new Map<string, Rebuild>();
+  private mergedRebuilds: Rebuild[] = [];
   private crossings: CrossingRow[] = [];
   private deadLetters: DeadLetter[] = [];
   private positionsMoved = false;
 
   constructor(
     private readonly store: EngineStore,
+    private readonly history: HistoryStore,
     private readonly events: EventReader,
     private readonly controls: ControlReader,
     private readonly counters: EngineCounters,
@@ -148,32 +159,36 @@ export class EngineRunner {
     const startedAt = performance.now();
     await this.followAssignment();
     const controls = await this.applyControls();
+    // A rebuild's cutover is here, before this step's events: they are its live part.
+    await this.launchRebuilds(this.now());
     const batch = await this.events.poll(this.positions, this.options.batchSize ?? 1000);
     // Controls saved before these events were published apply to them (a separate stream may lag).
     const lateControls = batch.records.length > 0 && this.controls.sync ? (await this.controls.sync(CONTROL_SYNC_TIMEOUT_MS), await this.applyControls()) : 0;
+    if (lateControls > 0) await this.launchRebuilds(this.now());
     const duplicates = this.options.archive ? await this.findDuplicates(batch) : undefined;
     const nowMs = this.now();
     this.evaluate(batch, nowMs, duplicates);
     this.tick(nowMs);
+    const merged = this.mergeRebuilds(nowMs);
     this.collectStatusNotices(nowMs);
     if (this.hasChanges()) {
       await this.commit(nowMs);
       if (batch.records.length > 0) this.counters.observeBatch(performance.now() - startedAt);
     }
-    return controls + lateControls > 0 || batch.records.length > 0;
+    for (const rebuild of this.mergedRebuilds) await rebuild.done(this.history).catch(() => undefined);
+    this.mergedRebuilds = [];
+    return controls + lateControls + merged > 0 || batch.records.length > 0;
   }
 
   private async load(): Promise<void> {
     this.resetMemory();
     if (this.controls.durable) {
-      // The definitions partition 0's statuses reflect, then every change since, from the control table.
       this.storedControlPosition = (await this.store.loadPositions(CONTROLS_CONSUMER)).get(0) ?? null;
       this.controlPosition = this.storedControlPosition ?? 0n;
-      for (const definition of await this.store.loadEngineAlerts(0)) this.install(definition);
-    } else {
-      // A per-instance control stream: start from the truth, then hear of what changes.
-      for (const definition of await this.store.loadAllAlerts()) this.install(definition);
     }
+    // Start from the truth; each partition is then brought from what its statuses reflect to it
+    // (reconcile), and controls tell of what changes after.
+    for (const definition of await this.store.loadAllAlerts()) this.install(definition);
     await this.followAssignment();
     this.logger.info({ alerts: this.alerts.size, statuses: this.statuses.size, partitions: [...this.owned] }, "engine state loaded");
   }
@@ -188,6 +203,11 @@ export class EngineRunner {
     for (const partition of [...this.owned]) {
       if (assigned.has(partition)) continue;
       this.owned.delete(partition);
+      for (const [key, rebuild] of this.rebuilds) {
+        if (rebuild.partition !== partition) continue;
+        rebuild.cancel();
+        this.rebuilds.delete(key);
+      }
       this.positions.delete(partition);
       this.stored.delete(partition);
       for (const live of [...this.statuses.values()]) {
@@ -250,6 +270,8 @@ export class EngineRunner {
   }
 
   private resetMemory(): void {
+    for (const rebuild of this.rebuilds.values()) rebuild.cancel();
+    this.rebuilds.clear();
     for (const id of [...this.alerts.keys()]) this.router.remove(id);
     this.alerts.clear();
     this.statuses.clear();
@@ -295,18 +317,33 @@ export class EngineRunner {
 
   /**
    * The statuses on these partitions were built with `before` (undefined: none); `current` is now
-   * installed. DESIGN "Changes": qualifying, grouping, aggregation or window changes, or an enable,
-   * start the statuses afresh (the history issue counts the past back in); a threshold change
-   * re-judges them; a disabled alert's statuses stay frozen.
+   * installed. DESIGN "Changes": qualifying, grouping, aggregation or window changes, an enable, or a
+   * replay rebuild the statuses from history; a new alert counts its history when asked to; a
+   * threshold change re-judges them; a disabled alert's statuses stay frozen.
    */
-  private applyChange(before: AlertVersion | undefined, current: AppliedAlert, nowMs: number, partitions: readonly number[]): void {
+  private applyChange(before: AlertRevision | undefined, current: AppliedAlert, nowMs: number, partitions: readonly number[]): void {
     const def = current.definition;
-    const rebuild =
+    const fieldsChanged =
       before !== undefined &&
       (REBUILD_FIELDS.some((field) => JSON.stringify(before[field]) !== JSON.stringify(def[field])) || (!before.enabled && def.enabled));
+    const replayed = before !== undefined && def.replayGeneration > before.replayGeneration;
+    const recount = def.enabled && (fieldsChanged || replayed || (before === undefined && def.backfill));
     const thresholdChanged = before !== undefined && JSON.stringify(before.threshold) !== JSON.stringify(def.threshold);
-    if (rebuild) this.dropStatuses(def.id, partitions, false);
-    for (const partition of partitions) this.changedAlerts.push({ partition, alert: def });
+    for (const partition of partitions) {
+      if (!recount) {
+        if (fieldsChanged) this.dropStatuses(def.id, [partition], false);
+        this.changedAlerts.push({ partition, alert: def });
+        continue;
+      }
+      const key = `${def.id}:${partition}`;
+      const superseded = this.rebuilds.get(key);
+      superseded?.cancel();
+      const firingBefore = superseded?.firingBefore ?? this.firingOf(def.id, partition);
+      this.dropStatuses(def.id, [partition], false);
+      // engine_alerts for this partition moves to `def` only when the merge commits: a crash before then
+      // makes the next owner rebuild again.
+      this.rebuilds.set(key, new Rebuild(def, partition, firingBefore, replayed ? def.replaySinceMs : null));
+    }
     const here = new Set(partitions);
     for (const key of this.byAlert.get(def.id) ?? []) {
       const live = this.statuses.get(key)!;
@@ -322,7 +359,78 @@ export class EngineRunner {
     }
   }
 
-  private install(definition: AlertVersion): AppliedAlert {
+  private firingOf(alertId: string, partition: number): Map<string, boolean> {
+    const firing = new Map<string, boolean>();
+    for (const key of this.byAlert.get(alertId) ?? []) {
+      const live = this.statuses.get(key);
+      if (live && live.partition === partition) firing.set(key, live.state.firing);
+    }
+    return firing;
+  }
+
+  /** Starts the archive scans of rebuilds that begin at this step's cutover. */
+  private async launchRebuilds(nowMs: number): Promise<void> {
+    for (const rebuild of this.rebuilds.values()) {
+      if (rebuild.cutoverMs !== 0) continue;
+      const applied = this.alerts.get(rebuild.revision.id);
+      if (!applied?.compiled) continue;
+      // Embedded log: what this engine has read is history; Kafka: what it has archived.
+      const beforeSeq = this.options.archive ? await this.history.nextSeq() : (this.positions.get(rebuild.partition) ?? 1n);
+      const partitionOf = this.options.partitionOf;
+      rebuild.start({
+        history: this.history,
+        alert: applied.compiled,
+        spec: applied.spec,
+        beforeSeq,
+        cutoverMs: nowMs,
+        retentionStartMs: nowMs - (this.options.retentionDays ?? 30) * 86_400_000,
+        accept: partitionOf ? (event) => partitionOf(event.customerId) === rebuild.partition : undefined,
+        logger: this.logger,
+      });
+    }
+  }
+
+  /**
+   * Merges finished history into the live part (exactly: counts and sums add, distinct sets unite,
+   * sliding windows bucket by bucket), judges each status against its state before the rebuild, and
+   * stores history's crossings as historical. Returns how many rebuilds ended.
+   */
+  private mergeRebuilds(nowMs: number): number {
+    let ended = 0;
+    for (const [key, rebuild] of [...this.rebuilds]) {
+      if (!rebuild.finished) continue;
+      this.rebuilds.delete(key);
+      ended++;
+      const applied = this.alerts.get(rebuild.revision.id);
+      if (!applied || applied.definition !== rebuild.revision) continue; // superseded meanwhile
+      this.changedAlerts.push({ partition: rebuild.partition, alert: rebuild.revision });
+      if (rebuild.error || !rebuild.result) continue; // FAILED is stored; the live part stands
+      for (const h of rebuild.result.statuses.values()) {
+        const live = this.statuses.get(h.id);
+        if (live) live.state = mergeStatuses(applied.spec, h.state, live.state, nowMs);
+        else this.track({ key: h.key, partition: rebuild.partition, id: h.id, origin: h.origin, state: h.state, alertVersion: rebuild.revision.version });
+      }
+      for (const id of this.byAlert.get(rebuild.revision.id) ?? []) {
+        const live = this.statuses.get(id)!;
+        if (live.partition !== rebuild.partition) continue;
+        live.alertVersion = rebuild.revision.version;
+        if (!this.catchUp(live, applied, nowMs)) continue;
+        live.state.firing = rebuild.firingBefore.get(id) ?? false;
+        const crossing = rejudge(applied.spec, live.state, nowMs);
+        if (crossing) this.record(live, applied, crossing, nowMs);
+        this.markDirty(live);
+        this.schedule(live, applied, nowMs);
+      }
+      for (const { status, crossing } of rebuild.result.crossings) {
+        if (crossing.atMs >= rebuild.cutoverMs) continue;
+        this.crossings.push(this.crossingRow(status, applied, crossing, nowMs, `${status.origin}|g${rebuild.revision.replayGeneration}`, true));
+      }
+      this.mergedRebuilds.push(rebuild);
+    }
+    return ended;
+  }
+
+  private install(definition: AlertRevision): AppliedAlert {
     let compiled: CompiledAlert | undefined;
     try {
       compiled = compileAlert(definition);
@@ -441,10 +549,25 @@ export class EngineRunner {
   }
 
   private record(live: LiveStatus, applied: AppliedAlert, crossing: Crossing, nowMs: number): void {
+    // Until a rebuild merges, its alert's statuses on that partition emit nothing (DESIGN "History").
+    if (this.rebuilds.has(`${live.key.alertId}:${live.partition}`)) return;
+    this.crossings.push(this.crossingRow(live, applied, crossing, nowMs, `${live.origin}|v${applied.definition.version}`, false));
+    if (crossing.direction === "RAISED") this.counters.crossingsRaised++;
+    else this.counters.crossingsCleared++;
+  }
+
+  private crossingRow(
+    status: { key: StatusKey },
+    applied: AppliedAlert,
+    crossing: Crossing,
+    nowMs: number,
+    lifetime: string,
+    historical: boolean,
+  ): CrossingRow {
     const def = applied.definition;
-    this.crossings.push({
-      ...live.key,
-      id: crossingId(live.key, `${live.origin}|v${def.version}`, crossing.sequence),
+    return {
+      ...status.key,
+      id: crossingId(status.key, lifetime, crossing.sequence),
       alertVersion: def.version,
       direction: crossing.direction,
       value: crossing.value,
@@ -455,11 +578,9 @@ export class EngineRunner {
       windowEndMs: crossing.windowEndMs,
       occurredAtMs: crossing.atMs,
       detectedAtMs: nowMs,
-      historical: false,
+      historical,
       entities: crossing.entities,
-    });
-    if (crossing.direction === "RAISED") this.counters.crossingsRaised++;
-    else this.counters.crossingsCleared++;
+    };
   }
 
   private track(live: LiveStatus): void {
@@ -582,7 +703,7 @@ export class EngineRunner {
     return this.lastNowMs;
   }
 
-  private specOf(definition: AlertVersion): StatusSpec {
+  private specOf(definition: AlertRevision): StatusSpec {
     return {
       aggregation: definition.aggregation.function,
       window: definition.window,

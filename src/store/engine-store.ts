@@ -9,6 +9,15 @@ export const STATUS_CHANNEL = "alerts_status";
 /** pg_notify payloads must stay under 8000 bytes. */
 const NOTIFY_CHUNK_CHARS = 7_000;
 
+/** An alert's row as the engine applies it: the definition, plus how its history is to be counted. */
+export interface AlertRevision extends AlertVersion {
+  /** Count the stored history when the alert is created. */
+  readonly backfill: boolean;
+  /** Grows with each replayAlert; the engine recounts when it sees a newer one. */
+  readonly replayGeneration: number;
+  readonly replaySinceMs: number | null;
+}
+
 export interface StatusKey {
   readonly alertId: string;
   readonly customerId: string;
@@ -81,7 +90,7 @@ export interface EngineCommit {
   /** Statuses of these alerts on these partitions are removed (alert deleted or rebuilt). */
   readonly deleteAlerts: readonly { partition: number; alertId: string }[];
   /** The definitions now applied on each partition. */
-  readonly engineAlerts: readonly { partition: number; alert: AlertVersion }[];
+  readonly engineAlerts: readonly { partition: number; alert: AlertRevision }[];
   readonly forgetAlerts: readonly { partition: number; alertId: string }[];
   /** Events to archive (Kafka mode: the engine is the archive's writer); already deduplicated. */
   readonly archive: readonly EngineEvent[];
@@ -109,15 +118,15 @@ export class EngineStore {
   }
 
   /** The definitions applied to a partition's statuses, as of its last commit. */
-  async loadEngineAlerts(partition: number): Promise<AlertVersion[]> {
-    const { rows } = await this.pool.query<{ definition: AlertVersion }>(`SELECT definition FROM engine_alerts WHERE log_partition = $1`, [partition]);
-    return rows.map((r) => r.definition);
+  async loadEngineAlerts(partition: number): Promise<AlertRevision[]> {
+    const { rows } = await this.pool.query<{ definition: AlertVersion & Partial<AlertRevision> }>(`SELECT definition FROM engine_alerts WHERE log_partition = $1`, [partition]);
+    return rows.map((r) => ({ backfill: true, replayGeneration: 0, replaySinceMs: null, ...r.definition }));
   }
 
   /** Every alert as it stands now (PostgreSQL is the source of truth for definitions). */
-  async loadAllAlerts(): Promise<AlertVersion[]> {
+  async loadAllAlerts(): Promise<AlertRevision[]> {
     const { rows } = await this.pool.query<{ id: string }>(`SELECT id FROM alerts`);
-    const alerts: AlertVersion[] = [];
+    const alerts: AlertRevision[] = [];
     for (const { id } of rows) {
       const alert = await this.loadAlert(id);
       if (alert) alerts.push(alert);
@@ -149,9 +158,9 @@ export class EngineStore {
   }
 
   /** The alert's current row as a versioned definition, or null when it no longer exists. */
-  async loadAlert(alertId: string): Promise<AlertVersion | null> {
+  async loadAlert(alertId: string): Promise<AlertRevision | null> {
     const { rows } = await this.pool.query(
-      `SELECT id, version, scope, customer_id, name, description, severity, enabled, application, object_type, event_type,
+      `SELECT id, version, backfill, replay_generation, replay_since, scope, customer_id, name, description, severity, enabled, application, object_type, event_type,
               conditions, json_path, aggregation_function, aggregation_path, group_by, entity_path, window_type,
               window_seconds, threshold_operator, threshold_value
        FROM alerts WHERE id = $1`,
@@ -162,6 +171,9 @@ export class EngineStore {
     return {
       id: r.id,
       version: r.version,
+      backfill: r.backfill,
+      replayGeneration: r.replay_generation,
+      replaySinceMs: r.replay_since ? r.replay_since.getTime() : null,
       scope: r.scope,
       customerId: r.customer_id,
       name: r.name,
@@ -234,9 +246,10 @@ export class EngineStore {
     }
     for (const { partition, alert } of batch.engineAlerts) {
       await client.query(
-        `INSERT INTO engine_alerts (log_partition, alert_id, version, definition, updated_at) VALUES ($1, $2, $3, $4, now())
-         ON CONFLICT (log_partition, alert_id) DO UPDATE SET version = EXCLUDED.version, definition = EXCLUDED.definition, updated_at = now()`,
-        [partition, alert.id, alert.version, JSON.stringify(alert)],
+        `INSERT INTO engine_alerts (log_partition, alert_id, version, generation, definition, updated_at) VALUES ($1, $2, $3, $4, $5, now())
+         ON CONFLICT (log_partition, alert_id) DO UPDATE SET version = EXCLUDED.version, generation = EXCLUDED.generation,
+           definition = EXCLUDED.definition, updated_at = now()`,
+        [partition, alert.id, alert.version, alert.replayGeneration, JSON.stringify(alert)],
       );
     }
     if (batch.archive.length > 0) await this.archiveEvents(client, batch.archive);

@@ -12,6 +12,7 @@ import { EngineCounters } from "../../src/services/engine-counters";
 import { EngineRunner } from "../../src/services/engine-runner";
 import { openDatabase } from "../../src/store/data-source";
 import { EngineStore } from "../../src/store/engine-store";
+import { HistoryStore } from "../../src/store/history-store";
 import { createTestDatabase } from "../support/database";
 import { waitFor } from "../support/wait";
 
@@ -60,7 +61,7 @@ test("malformed records go to dead_letters with reason and raw bytes; good ones 
   const principal = { keyId: randomUUID(), customerId: null, role: "ADMIN" as const };
   const alert = await alerts.create(principal, { customerId: "acme", name: "all", threshold: { operator: "GREATER_THAN", value: 100 } });
   const controls: ControlReader = new PostgresControlReader(pool);
-  const engine = new EngineRunner(new EngineStore(pool), new RawRecordLog(records), controls, counters, createLogger("silent"), { lateGraceSeconds: 60, statusIdleDays: 7 });
+  const engine = new EngineRunner(new EngineStore(pool), new HistoryStore(pool), new RawRecordLog(records), controls, counters, createLogger("silent"), { lateGraceSeconds: 60, statusIdleDays: 7 });
   engine.start();
   try {
     const letters = await waitFor(async () => {
