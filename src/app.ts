@@ -14,6 +14,7 @@ import { AlertResolver } from "./resolvers/alert.resolver";
 import { ApiKeyResolver } from "./resolvers/api-key.resolver";
 import { buildGraphQLSchema, type ResolverClass } from "./resolvers/build-schema";
 import { EventResolver } from "./resolvers/event.resolver";
+import { AlertHistoryResolver, HistoryResolver } from "./resolvers/history.resolver";
 import { AlertMonitoringResolver, AlertStatusResolver, MonitoringResolver, ThresholdCrossingResolver } from "./resolvers/monitoring.resolver";
 import { AlertService } from "./services/alert-service";
 import { ApiKeyService } from "./services/api-key-service";
@@ -21,6 +22,7 @@ import { CrossingFeed } from "./services/crossing-feed";
 import { EngineCounters } from "./services/engine-counters";
 import { EngineRunner } from "./services/engine-runner";
 import { EventService } from "./services/event-service";
+import { HistoryService } from "./services/history-service";
 import { MonitoringService } from "./services/monitoring-service";
 import { StatusFeed } from "./services/status-feed";
 import { openDatabase } from "./store/data-source";
@@ -152,6 +154,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     if (config.role !== "engine") {
       const monitoringStore = new MonitoringStore(pool);
       const monitoring = new MonitoringService(monitoringStore);
+      const historyService = new HistoryService(historyStore, alerts, config);
       const crossingFeed = new CrossingFeed(monitoringStore, listener, logger);
       const statusFeed = new StatusFeed(monitoringStore, listener, logger);
       await crossingFeed.start();
@@ -178,6 +181,8 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
           [AlertStatusResolver, new AlertStatusResolver()],
           [ThresholdCrossingResolver, new ThresholdCrossingResolver(alerts)],
           [AlertMonitoringResolver, new AlertMonitoringResolver(monitoring)],
+          [HistoryResolver, new HistoryResolver(historyService)],
+          [AlertHistoryResolver, new AlertHistoryResolver(historyService)],
         ]),
       );
       http = await startHttpServer({
@@ -185,7 +190,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         logger,
         schema,
         apiKeys,
-        feeds: { crossings: crossingFeed, statuses: statusFeed },
+        feeds: { crossings: crossingFeed, statuses: statusFeed, backfills: historyService },
         ready: async () =>
           (await databaseReachable(dataSource)) && (engine === undefined || engine.isReady) && (kafka === undefined || (await kafka.reachable())),
       });

@@ -27,6 +27,8 @@ export interface Config {
   readonly kafkaTopicPrefix: string;
   readonly kafkaEventPartitions: number;
   readonly kafkaReplicationFactor: number;
+  /** previewAlert refuses ranges holding more archived events than this. */
+  readonly previewMaxEvents: number;
 }
 
 export class ConfigError extends Error {
@@ -81,6 +83,7 @@ export function loadConfig(env: Env = process.env): Config {
     kafkaTopicPrefix: read("KAFKA_TOPIC_PREFIX", (raw) => (/^[A-Za-z0-9._-]{0,100}$/.test(raw) ? raw : "!expected letters, digits, '.', '_' or '-' (a topic name prefix)"), ""),
     kafkaEventPartitions: read("KAFKA_EVENT_PARTITIONS", integer(1, 1000, "a partition count from 1 to 1000"), 12),
     kafkaReplicationFactor: read("KAFKA_REPLICATION_FACTOR", integer(1, 10, "a replication factor from 1 to 10"), 1),
+    previewMaxEvents: read("PREVIEW_MAX_EVENTS", integer(1, 1_000_000_000, "an event count from 1 to 1000000000"), 5_000_000),
   };
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);

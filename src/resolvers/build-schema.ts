@@ -5,6 +5,7 @@ import { AlertResolver } from "./alert.resolver";
 import { ApiKeyResolver } from "./api-key.resolver";
 import { errorMiddleware } from "./error-middleware";
 import { EventResolver } from "./event.resolver";
+import { AlertHistoryResolver, HistoryResolver } from "./history.resolver";
 import { AlertMonitoringResolver, AlertStatusResolver, MonitoringResolver, ThresholdCrossingResolver } from "./monitoring.resolver";
 
 export const resolverClasses = [
@@ -15,6 +16,8 @@ export const resolverClasses = [
   AlertStatusResolver,
   ThresholdCrossingResolver,
   AlertMonitoringResolver,
+  HistoryResolver,
+  AlertHistoryResolver,
 ] as const;
 
 /** A resolver class; resolver constructors take their services. */

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { CrossingFeed } from "../services/crossing-feed";
+import type { HistoryService } from "../services/history-service";
 import type { Principal } from "../services/principal";
 import type { StatusFeed } from "../services/status-feed";
 
@@ -9,5 +10,5 @@ export interface RequestContext {
   readonly requestId: string;
   readonly logger: Logger;
   /** Live sources for subscriptions; absent in a process that serves no subscriptions. */
-  readonly feeds?: { readonly crossings: CrossingFeed; readonly statuses: StatusFeed };
+  readonly feeds?: { readonly crossings: CrossingFeed; readonly statuses: StatusFeed; readonly backfills: Pick<HistoryService, "progress"> };
 }

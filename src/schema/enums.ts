@@ -17,7 +17,7 @@ export const ConditionOperator = enumOf(CONDITION_OPERATORS);
 export const AggregationFunction = enumOf(AGGREGATION_FUNCTIONS);
 export const WindowType = enumOf(WINDOW_TYPES);
 export const ComparisonOperator = enumOf(COMPARISON_OPERATORS);
-export const AlertChangeAction = enumOf(["CREATED", "UPDATED", "DELETED"] as const);
+export const AlertChangeAction = enumOf(["CREATED", "UPDATED", "DELETED", "REPLAYED"] as const);
 
 registerEnumType(Role, {
   name: "Role",
@@ -63,4 +63,7 @@ registerEnumType(WindowType, {
   },
 });
 registerEnumType(ComparisonOperator, { name: "ComparisonOperator" });
-registerEnumType(AlertChangeAction, { name: "AlertChangeAction" });
+registerEnumType(AlertChangeAction, {
+  name: "AlertChangeAction",
+  valuesConfig: { REPLAYED: { description: "replayAlert recounted the alert from the archive (the definition did not change)." } },
+});

@@ -100,6 +100,27 @@ export class AlertService {
     return result;
   };
 
+  /** replayAlert: recount from the archive (from since, or all retained) at the next cutover. */
+  async replay(principal: Principal, id: string, since: Date | null): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const current = await this.lockWritable(manager, principal, id);
+      if (!current.enabled) {
+        throw new AppError("BAD_USER_INPUT", "id: the alert is disabled; enable it (which recounts it) instead of replaying", [
+          { field: "id", message: "the alert is disabled" },
+        ]);
+      }
+      current.replayGeneration += 1;
+      current.replaySince = since;
+      await manager.save(AlertEntity, current);
+      await recordChange(manager, current, "REPLAYED", principal);
+    }).then(this.relayed);
+  }
+
+  /** previewAlert's definition: validated like createAlert, scoped to the caller; any role may preview. */
+  validateForPreview(principal: Principal, input: CreateAlertCommand): AlertDefinition {
+    return definitionFromInput(principal, input);
+  }
+
   /** testAlert: the same compiled evaluator on one sample event; validates like createAlert, stores nothing. */
   testEvent(principal: Principal, input: CreateAlertCommand, event: PublishEventCommand, nowMs = Date.now()): EventExplanation {
     const definition = definitionFromInput(principal, input);
@@ -250,6 +271,7 @@ async function recordChange(manager: EntityManager, alert: AlertEntity, action: 
     customerId: alert.customerId,
     action,
     version: alert.version,
+    generation: alert.replayGeneration,
     definition: action === "DELETED" ? null : definitionJson(alert),
     keyId: principal.keyId,
     at: new Date(),
@@ -258,7 +280,13 @@ async function recordChange(manager: EntityManager, alert: AlertEntity, action: 
 
 /** The definition as the audit trail and the control stream carry it. */
 export function definitionJson(alert: AlertEntity): Record<string, unknown> {
-  return { id: alert.id, version: alert.version, ...toDefinition(alert), backfill: alert.backfill };
+  return {
+    id: alert.id,
+    version: alert.version,
+    ...toDefinition(alert),
+    backfill: alert.backfill,
+    ...(alert.replayGeneration > 0 ? { replayGeneration: alert.replayGeneration, replaySince: alert.replaySince } : {}),
+  };
 }
 
 function toColumns(def: AlertDefinition): Partial<AlertEntity> {

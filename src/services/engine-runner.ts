@@ -250,7 +250,7 @@ export class EngineRunner {
     for (const [alertId, current] of this.alerts) {
       const before = appliedHere.get(alertId);
       appliedHere.delete(alertId);
-      if (before && before.version === current.definition.version) continue;
+      if (before && !newer(current.definition, before)) continue;
       this.applyChange(before, current, nowMs, [partition]);
     }
     for (const alertId of appliedHere.keys()) this.dropStatuses(alertId, [partition], true);
@@ -304,7 +304,7 @@ export class EngineRunner {
       const nowMs = this.now();
       if (!current) {
         if (previous) this.forget(control.alertId);
-      } else if (!previous || current.version > previous.definition.version) {
+      } else if (!previous || newer(current, previous.definition)) {
         const applied = this.install(current);
         this.applyChange(previous?.definition, applied, nowMs, [...this.owned]);
       }
@@ -713,6 +713,10 @@ export class EngineRunner {
     };
   }
 }
+
+/** A control is applied only when it brings a newer version, or a newer replay of the same one. */
+const newer = (a: AlertRevision, b: AlertRevision): boolean =>
+  a.version > b.version || (a.version === b.version && a.replayGeneration > b.replayGeneration);
 
 const statusId = (key: StatusKey): string => `${key.alertId}\u0000${key.customerId}\u0000${key.groupKey ?? ""}`;
 

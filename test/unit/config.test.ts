@@ -22,6 +22,7 @@ test("defaults when nothing is set", () => {
     kafkaTopicPrefix: "",
     kafkaEventPartitions: 12,
     kafkaReplicationFactor: 1,
+    previewMaxEvents: 5_000_000,
   });
   assert.ok(Object.isFrozen(config));
 });

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 
-export type AlertChangeAction = "CREATED" | "UPDATED" | "DELETED";
+export type AlertChangeAction = "CREATED" | "UPDATED" | "DELETED" | "REPLAYED";
 
 /** One row per create, update and delete: the audit trail and the outbox of the control stream. */
 @Entity({ name: "alert_changes" })
@@ -20,6 +20,10 @@ export class AlertChangeEntity {
 
   @Column({ type: "integer" })
   version: number;
+
+  /** The replay generation: a REPLAYED row repeats the version, so this keeps rows apart. */
+  @Column({ type: "integer", default: 0 })
+  generation: number;
 
   /** The definition after the change; null after a delete. */
   @Column({ type: "jsonb", nullable: true })

@@ -81,6 +81,13 @@ export class AlertEntity {
   @Column({ type: "integer" })
   version: number;
 
+  /** Grows with each replayAlert (not a new version: the definition is unchanged). */
+  @Column({ name: "replay_generation", type: "integer", default: 0 })
+  replayGeneration: number;
+
+  @Column({ name: "replay_since", type: "timestamptz", nullable: true })
+  replaySince: Date | null;
+
   @Column({ name: "created_at", type: "timestamptz" })
   createdAt: Date;
 

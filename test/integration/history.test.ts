@@ -1,0 +1,3 @@
+import { defineHistoryScenarios } from "../support/history-scenarios";
+
+defineHistoryScenarios("history on the embedded log", () => ({}));
