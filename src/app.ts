@@ -102,11 +102,9 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         },
         logger,
       );
-      stops.push({ part: "Kafka admin", stop: () => kafka!.close() });
+      stops.push({ part: "Kafka producer and admin", stop: () => kafka!.close() });
       await kafka.ensureTopics();
-      const kafkaAppender = new KafkaEventAppender(kafka, (events) => engineStore.recordPublished(events));
-      stops.push({ part: "Kafka producer", stop: () => kafkaAppender.close() });
-      appender = kafkaAppender;
+      appender = new KafkaEventAppender(kafka, (events) => engineStore.recordPublished(events));
       if (config.role !== "api") {
         const kafkaReader = new KafkaEventReader(kafka, logger.child({ component: "engine" }));
         const kafkaControls = new KafkaControlReader(kafka);
@@ -119,7 +117,6 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         reader = kafkaReader;
         controls = kafkaControls;
         announcer = new CrossingAnnouncer(kafka, logger);
-        stops.push({ part: "crossing announcer", stop: () => announcer!.close() });
       }
     }
     let relay: ControlRelay | undefined;

@@ -86,7 +86,25 @@ export class KafkaCluster {
     return offsets.sort((a, b) => a.partition - b.partition).map((o) => BigInt(o.high));
   }
 
+  /** One idempotent producer (acks from all in-sync replicas) for everything this process sends. */
+  producer(): Promise<Producer> {
+    this.sharedProducer ??= (async () => {
+      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+      await producer.connect();
+      return producer;
+    })().catch((err: unknown) => {
+      this.sharedProducer = undefined;
+      throw err;
+    });
+    return this.sharedProducer;
+  }
+
+  private sharedProducer: Promise<Producer> | undefined;
+
   async close(): Promise<void> {
+    const producer = this.sharedProducer;
+    this.sharedProducer = undefined;
+    await producer?.then((p) => p.disconnect()).catch(() => undefined);
     await this.admin?.disconnect().catch(() => undefined);
     this.admin = undefined;
   }
@@ -119,8 +137,6 @@ export function eventMessage(event: EngineEvent): { key: string; value: string }
 
 /** publishEvents in Kafka mode: an idempotent producer, acknowledged by all in-sync replicas. */
 export class KafkaEventAppender implements EventAppender {
-  private producer: Producer | undefined;
-
   constructor(
     private readonly cluster: KafkaCluster,
     /** Records the acknowledged (customer, id) pairs; returns how many were new (`accepted`). */
@@ -128,24 +144,11 @@ export class KafkaEventAppender implements EventAppender {
   ) {}
 
   async append(events: readonly EngineEvent[]): Promise<AppendResult> {
-    const producer = await this.getProducer();
+    const producer = await this.cluster.producer();
     // Acknowledged first, recorded after: a crash in between only makes a retry look new, and the
     // engine still counts the event once (it deduplicates by customer and id).
     await producer.send({ topic: this.cluster.topics.events, acks: -1, messages: events.map(eventMessage) });
     return { accepted: await this.recordPublished(events) };
-  }
-
-  async close(): Promise<void> {
-    await this.producer?.disconnect().catch(() => undefined);
-  }
-
-  private async getProducer(): Promise<Producer> {
-    if (!this.producer) {
-      const producer = this.cluster.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-      await producer.connect();
-      this.producer = producer;
-    }
-    return this.producer;
   }
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Consumer, Producer } from "kafkajs";
+import type { Consumer } from "kafkajs";
 import type { Pool } from "pg";
 import type { Logger } from "pino";
 import type { KafkaCluster } from "./kafka-log";
@@ -14,7 +14,6 @@ const RELAY_CONSUMER = "control-relay";
  * (two relays, or a crash between send and store) is harmless: engines load the alert's current row.
  */
 export class ControlRelay {
-  private producer: Producer | undefined;
   private timer: NodeJS.Timeout | undefined;
   private pending = false;
   private unlisten: (() => void) | undefined;
@@ -41,7 +40,7 @@ export class ControlRelay {
   async stop(): Promise<void> {
     this.unlisten?.();
     if (this.timer) clearInterval(this.timer);
-    await this.producer?.disconnect().catch(() => undefined);
+    await this.current;
   }
 
   private current: Promise<void> | undefined;
@@ -76,7 +75,7 @@ export class ControlRelay {
         [after],
       );
       if (rows.length === 0) return;
-      const producer = await this.getProducer();
+      const producer = await this.cluster.producer();
       await producer.send({
         topic: this.cluster.topics.controls,
         acks: -1,
@@ -92,20 +91,10 @@ export class ControlRelay {
     }
   }
 
-  private async getProducer(): Promise<Producer> {
-    if (!this.producer) {
-      const producer = this.cluster.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-      await producer.connect();
-      this.producer = producer;
-    }
-    return this.producer;
-  }
 }
 
 /** The engine's side of the crossings topic: each stored crossing announced after its commit. */
 export class CrossingAnnouncer {
-  private producer: Producer | undefined;
-
   constructor(
     private readonly cluster: KafkaCluster,
     private readonly logger: Logger,
@@ -114,7 +103,7 @@ export class CrossingAnnouncer {
   async announce(crossings: readonly { customerId: string; cursor: bigint; id: string }[]): Promise<void> {
     if (crossings.length === 0) return;
     try {
-      const producer = await this.getProducer();
+      const producer = await this.cluster.producer();
       await producer.send({
         topic: this.cluster.topics.crossings,
         acks: -1,
@@ -125,19 +114,6 @@ export class CrossingAnnouncer {
       // and a subscriber resuming with `after` reads them there.
       this.logger.warn({ err: (err as Error).message, count: crossings.length }, "could not announce crossings on Kafka");
     }
-  }
-
-  async close(): Promise<void> {
-    await this.producer?.disconnect().catch(() => undefined);
-  }
-
-  private async getProducer(): Promise<Producer> {
-    if (!this.producer) {
-      const producer = this.cluster.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-      await producer.connect();
-      this.producer = producer;
-    }
-    return this.producer;
   }
 }
 

@@ -6,11 +6,10 @@ import { test } from "node:test";
 import { createTestDatabase } from "../support/database";
 import { CREATE_ALERT, minimalAlert } from "../support/queries";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
+import { allStatuses } from "../support/statuses";
 import { waitFor } from "../support/wait";
 
 const PUBLISH = `mutation ($events: [EventInput!]!) { publishEvents(events: $events) { accepted } }`;
-const STATUSES = `query ($alertId: ID, $after: String) { alertStatuses(alertId: $alertId, first: 100, after: $after) {
-  nodes { customerId groupKey value count state } pageInfo { hasNextPage endCursor } } }`;
 
 const CUSTOMERS = ["acme", "globex", "initech", "umbrella", "hooli"];
 const USERS = ["ann", "bob", "cy", "dee"];
@@ -91,16 +90,7 @@ test("SIGKILL mid-stream, then restart: statuses equal an offline recount; nothi
         expectedSum.value += e.payload.n;
       }
     }
-    const all = async (alertId: string) => {
-      const rows: { customerId: string; groupKey: string | null; value: number; count: number }[] = [];
-      let after: string | null = null;
-      for (;;) {
-        const page = (await gql(STATUSES, { alertId, after })).alertStatuses as { nodes: typeof rows; pageInfo: { hasNextPage: boolean; endCursor: string } };
-        rows.push(...page.nodes);
-        if (!page.pageInfo.hasNextPage) return rows;
-        after = page.pageInfo.endCursor;
-      }
-    };
+    const all = (alertId: string) => allStatuses(gql, alertId);
     const total = [...expectedCount.values()].reduce((a, b) => a + b, 0);
     const counted = await waitFor(async () => {
       const rows = await all(countAlert);

@@ -12,13 +12,12 @@ import { test } from "node:test";
 import { createTestDatabase } from "../support/database";
 import { CREATE_ALERT, minimalAlert } from "../support/queries";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
+import { allStatuses } from "../support/statuses";
 import { waitFor } from "../support/wait";
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, "..", "..", "..");
 const PUBLISH = `mutation ($events: [EventInput!]!) { publishEvents(events: $events) { accepted } }`;
-const STATUSES = `query ($alertId: ID, $after: String) { alertStatuses(alertId: $alertId, first: 100, after: $after) {
-  nodes { customerId groupKey value count } pageInfo { hasNextPage endCursor } } }`;
 const CUSTOMERS = Array.from({ length: 12 }, (_, i) => `cust-${i}`);
 const USERS = ["ann", "bob", "cy"];
 
@@ -89,16 +88,7 @@ test("two engines share the partitions; one is SIGKILLed, the broker restarts; n
       expected.set(key, (expected.get(key) ?? 0) + 1);
       sums.set(e.customerId, (sums.get(e.customerId) ?? 0) + e.payload.n);
     }
-    const all = async (alertId: string) => {
-      const rows: { customerId: string; groupKey: string | null; value: number; count: number }[] = [];
-      let after: string | null = null;
-      for (;;) {
-        const page = (await gql(STATUSES, { alertId, after })).alertStatuses as { nodes: typeof rows; pageInfo: { hasNextPage: boolean; endCursor: string } };
-        rows.push(...page.nodes);
-        if (!page.pageInfo.hasNextPage) return rows;
-        after = page.pageInfo.endCursor;
-      }
-    };
+    const all = (alertId: string) => allStatuses(gql, alertId);
     const counted = await waitFor(async () => {
       const rows = await all(countAlert);
       return rows.reduce((n, r) => n + r.count, 0) >= events.length ? rows : null;

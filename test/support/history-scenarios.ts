@@ -6,24 +6,16 @@ import { after, before, describe, test } from "node:test";
 import { startTestApp, type TestApp } from "./app";
 import { makeKey } from "./keys";
 import { CREATE_ALERT, UPDATE_ALERT, minimalAlert } from "./queries";
+import { allStatuses, type StatusRow as StatusNode } from "./statuses";
 import { subscribe } from "./subscriber";
 import { waitFor } from "./wait";
 
 const PUBLISH = `mutation ($events: [EventInput!]!) { publishEvents(events: $events) { accepted } }`;
-const STATUSES = `query ($alertId: ID, $after: String) { alertStatuses(alertId: $alertId, first: 100, after: $after) {
-  nodes { customerId groupKey value count state } pageInfo { hasNextPage endCursor } } }`;
 const BACKFILL = `query ($id: ID!) { alert(id: $id) { backfill { state processedEvents totalEvents error startedAt finishedAt } } }`;
 const REPLAY = `mutation ($id: ID!, $since: DateTime) { replayAlert(id: $id, since: $since) { alertId state } }`;
 const PREVIEW = `query ($alert: CreateAlertInput!, $since: DateTime!, $until: DateTime) { previewAlert(alert: $alert, since: $since, until: $until) {
   scannedEvents qualifyingEvents crossings { direction value customerId groupKey historical } statuses { customerId groupKey value count state } } }`;
 
-interface StatusNode {
-  customerId: string;
-  groupKey: string | null;
-  value: number;
-  count: number;
-  state: string;
-}
 
 export function defineHistoryScenarios(name: string, env: () => Record<string, string>): void {
   describe(name, () => {
@@ -36,17 +28,7 @@ export function defineHistoryScenarios(name: string, env: () => Record<string, s
     const app = () => `hist-${randomUUID().slice(0, 8)}`;
     const publish = (events: unknown[]) => t.ok(PUBLISH, { events });
     const create = async (input: Record<string, unknown>) => (await t.ok<{ createAlert: { id: string } }>(CREATE_ALERT, { input: minimalAlert(input) })).createAlert.id;
-    const statuses = async (alertId: string) => {
-      const rows: StatusNode[] = [];
-      let afterCursor: string | null = null;
-      for (;;) {
-        type Page = { nodes: StatusNode[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
-        const page: Page = (await t.ok<{ alertStatuses: Page }>(STATUSES, { alertId, after: afterCursor })).alertStatuses;
-        rows.push(...page.nodes);
-        if (!page.pageInfo.hasNextPage) return rows;
-        afterCursor = page.pageInfo.endCursor;
-      }
-    };
+    const statuses = (alertId: string) => allStatuses((query, variables) => t.ok(query, variables), alertId);
     const backfillDone = (alertId: string) =>
       waitFor(async () => {
         const view = (await t.ok<{ alert: { backfill: { state: string; processedEvents: number; totalEvents: number } | null } }>(BACKFILL, { id: alertId })).alert.backfill;
