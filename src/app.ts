@@ -16,6 +16,7 @@ import { buildGraphQLSchema, type ResolverClass } from "./resolvers/build-schema
 import { EventResolver } from "./resolvers/event.resolver";
 import { AlertHistoryResolver, HistoryResolver } from "./resolvers/history.resolver";
 import { AlertMonitoringResolver, AlertStatusResolver, MonitoringResolver, ThresholdCrossingResolver } from "./resolvers/monitoring.resolver";
+import { rateLimitMiddleware } from "./resolvers/rate-limit-middleware";
 import { AlertService } from "./services/alert-service";
 import { ApiKeyService } from "./services/api-key-service";
 import { CrossingFeed } from "./services/crossing-feed";
@@ -24,6 +25,7 @@ import { EngineRunner } from "./services/engine-runner";
 import { EventService } from "./services/event-service";
 import { HistoryService } from "./services/history-service";
 import { MonitoringService } from "./services/monitoring-service";
+import { RateLimiter } from "./services/rate-limiter";
 import { StatusFeed } from "./services/status-feed";
 import { openDatabase } from "./store/data-source";
 import { startEmbeddedPostgres } from "./store/embedded-postgres";
@@ -181,6 +183,12 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
           [HistoryResolver, new HistoryResolver(historyService)],
           [AlertHistoryResolver, new AlertHistoryResolver(historyService)],
         ]),
+        [
+          rateLimitMiddleware({
+            mutations: new RateLimiter("mutations", config.rateLimitMutationsPerSecond, config.rateLimitMutationsPerSecond * 10),
+            events: new RateLimiter("published events", config.rateLimitEventsPerSecond, config.rateLimitEventsPerSecond * 10),
+          }),
+        ],
       );
       http = await startHttpServer({
         config,

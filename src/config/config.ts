@@ -29,6 +29,10 @@ export interface Config {
   readonly kafkaReplicationFactor: number;
   /** previewAlert refuses ranges holding more archived events than this. */
   readonly previewMaxEvents: number;
+  /** Per API key and server: mutations per second (bursts of 10× that). */
+  readonly rateLimitMutationsPerSecond: number;
+  /** Per API key and server: published events per second (bursts of 10× that). */
+  readonly rateLimitEventsPerSecond: number;
 }
 
 export class ConfigError extends Error {
@@ -84,6 +88,8 @@ export function loadConfig(env: Env = process.env): Config {
     kafkaEventPartitions: read("KAFKA_EVENT_PARTITIONS", integer(1, 1000, "a partition count from 1 to 1000"), 12),
     kafkaReplicationFactor: read("KAFKA_REPLICATION_FACTOR", integer(1, 10, "a replication factor from 1 to 10"), 1),
     previewMaxEvents: read("PREVIEW_MAX_EVENTS", integer(1, 1_000_000_000, "an event count from 1 to 1000000000"), 5_000_000),
+    rateLimitMutationsPerSecond: read("RATE_LIMIT_MUTATIONS_PER_SECOND", integer(1, 1_000_000, "a rate from 1 to 1000000"), 50),
+    rateLimitEventsPerSecond: read("RATE_LIMIT_EVENTS_PER_SECOND", integer(1, 10_000_000, "a rate from 1 to 10000000"), 20_000),
   };
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);

@@ -1,6 +1,8 @@
 import "reflect-metadata";
 import { buildSchema } from "type-graphql";
 import type { GraphQLSchema } from "graphql";
+import type { MiddlewareFn } from "type-graphql";
+import type { RequestContext } from "./context";
 import { AlertResolver } from "./alert.resolver";
 import { ApiKeyResolver } from "./api-key.resolver";
 import { errorMiddleware } from "./error-middleware";
@@ -28,11 +30,11 @@ export type ResolverInstances = Map<ResolverClass, object>;
  * The executable schema. Resolvers are built by the composition root with their services and handed
  * in here; printing the schema needs none, so `instances` may be empty then.
  */
-export async function buildGraphQLSchema(instances: ResolverInstances = new Map()): Promise<GraphQLSchema> {
+export async function buildGraphQLSchema(instances: ResolverInstances = new Map(), middlewares: MiddlewareFn<RequestContext>[] = []): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: resolverClasses,
     validate: false,
-    globalMiddlewares: [errorMiddleware],
+    globalMiddlewares: [errorMiddleware, ...middlewares],
     // Every subscription here brings its own `subscribe` (the crossing and status feeds); topics are unused.
     pubSub: {
       publish: () => {

@@ -26,7 +26,8 @@ export interface TestApp {
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const adminKey = `test-admin-${randomBytes(16).toString("hex")}`;
-  const config = loadConfig({ DATABASE_URL: db.url, PORT: "0", ADMIN_API_KEY: adminKey, LOG_LEVEL: "warn", ...env });
+  // Tests hammer the API with one key; rate limits get tests of their own (rate-limit.test.ts).
+  const config = loadConfig({ DATABASE_URL: db.url, PORT: "0", ADMIN_API_KEY: adminKey, LOG_LEVEL: "warn", RATE_LIMIT_MUTATIONS_PER_SECOND: "100000", ...env });
   const app = await startApp(config, createLogger(process.env.TEST_LOG_LEVEL ?? "silent"));
   const url = app.url!;
   const gql = async <T>(query: string, variables?: Record<string, unknown>, key: string | null = adminKey): Promise<GraphQLResult<T>> => {

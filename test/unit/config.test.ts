@@ -23,6 +23,8 @@ test("defaults when nothing is set", () => {
     kafkaEventPartitions: 12,
     kafkaReplicationFactor: 1,
     previewMaxEvents: 5_000_000,
+    rateLimitMutationsPerSecond: 50,
+    rateLimitEventsPerSecond: 20_000,
   });
   assert.ok(Object.isFrozen(config));
 });
