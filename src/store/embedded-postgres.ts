@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { appendFile, chmod, chown, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { arch, platform, tmpdir, userInfo } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import type { Logger } from "pino";
 
@@ -43,7 +43,7 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
   const bin = await binaries();
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   const runAs = userInfo().uid === 0 ? await postgresUser() : {};
-  if (runAs.uid !== undefined) await chmod(opts.dataDir, 0o711);
+  if (runAs.uid !== undefined) await letPostgresUserThrough(opts.dataDir, logger);
 
   await claimDataDir(opts.dataDir);
   const password = await readOrCreatePassword(join(opts.dataDir, "pg-password"));
@@ -79,6 +79,23 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
         rm(join(opts.dataDir, "owner.pid"), { force: true }),
       )),
   };
+}
+
+/**
+ * As root the server runs as `postgres`, which must be able to reach dataDir: a parent made by
+ * mkdtemp() is 0700. Grant traverse (x, not read) to others on the directories on the way that lack it.
+ */
+async function letPostgresUserThrough(dataDir: string, logger: Logger): Promise<void> {
+  const opened: string[] = [];
+  for (let dir = resolve(dataDir); ; dir = dirname(dir)) {
+    const { mode } = await stat(dir);
+    if ((mode & 0o001) === 0) {
+      await chmod(dir, (mode & 0o7777) | 0o001);
+      opened.push(dir);
+    }
+    if (dirname(dir) === dir) break;
+  }
+  if (opened.length > 0) logger.info({ directories: opened }, "let the postgres user traverse these directories (x for others)");
 }
 
 async function binaries(): Promise<Binaries> {
