@@ -18,7 +18,7 @@ import { AlertHistoryResolver, HistoryResolver } from "./resolvers/history.resol
 import { AlertMonitoringResolver, AlertStatusResolver, MonitoringResolver, ThresholdCrossingResolver } from "./resolvers/monitoring.resolver";
 import { rateLimitMiddleware } from "./resolvers/rate-limit-middleware";
 import { AlertService } from "./services/alert-service";
-import { ApiKeyService } from "./services/api-key-service";
+import { ApiKeyService, KEY_REVOKED_CHANNEL } from "./services/api-key-service";
 import { CrossingFeed } from "./services/crossing-feed";
 import { EngineCounters } from "./services/engine-counters";
 import { EngineRunner } from "./services/engine-runner";
@@ -131,6 +131,10 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     const counters = new EngineCounters();
     const apiKeys = new ApiKeyService(dataSource);
     const alerts = new AlertService(dataSource, relay ? () => relay!.relayNow() : undefined);
+    const stopHearingRevocations = await listener.listen(KEY_REVOKED_CHANNEL, (keyId) => {
+      if (keyId) apiKeys.revoked(keyId);
+    });
+    stops.push({ part: "revocation listener", stop: async () => stopHearingRevocations() });
     const bootstrap = await apiKeys.bootstrapAdmin(config.adminApiKey);
     if (bootstrap.revoked) logger.warn("ADMIN_API_KEY names a key that has been revoked; it stays revoked");
 

@@ -144,15 +144,35 @@ export class KafkaEventAppender implements EventAppender {
   ) {}
 
   async append(events: readonly EngineEvent[]): Promise<AppendResult> {
-    const producer = await this.cluster.producer();
+    // Bounded: with the broker away, the caller hears UNAVAILABLE instead of waiting on kafkajs's retries.
+    // A send that still lands later is harmless: a retry with the same ids is counted once.
+    await withTimeout(
+      this.cluster.producer().then((producer) => producer.send({ topic: this.cluster.topics.events, acks: -1, messages: events.map(eventMessage) })),
+      PUBLISH_TIMEOUT_MS,
+    );
     // Acknowledged first, recorded after: a crash in between only makes a retry look new, and the
     // engine still counts the event once (it deduplicates by customer and id).
-    await producer.send({ topic: this.cluster.topics.events, acks: -1, messages: events.map(eventMessage) });
     return { accepted: await this.recordPublished(events) };
   }
 }
 
 const MAX_BUFFERED = 5_000;
+const PUBLISH_TIMEOUT_MS = 10_000;
+
+/** A broker that did not acknowledge in time; the API answers UNAVAILABLE (retriable). */
+export class BrokerTimeoutError extends Error {
+  override readonly name = "BrokerTimeoutError";
+  readonly code = "ETIMEDOUT";
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new BrokerTimeoutError(`the Kafka broker did not acknowledge within ${ms} ms`)), ms);
+  });
+  work.catch(() => undefined); // a late failure after the timeout is not an unhandled rejection
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
 
 /**
  * The engines' consumer group on the events topic, as a poll()-able reader. kafkajs has no blocking

@@ -6,6 +6,7 @@ import { hasRole, isPlatform, type Principal } from "./principal";
 import { validateCustomerId } from "./validation";
 
 const SECRET_PREFIX = "ak_";
+export const KEY_REVOKED_CHANNEL = "alerts_key_revoked";
 const ROLES: readonly Role[] = ["ADMIN", "EDITOR", "VIEWER"];
 
 export interface CreatedKey {
@@ -85,15 +86,24 @@ export class ApiKeyService {
     requireAdmin(principal, "revoke API keys");
     const key = await this.findVisible(principal, id);
     if (key.revokedAt === null) {
-      // Only the first revocation sets the time, even under concurrent calls.
-      await this.keys.createQueryBuilder().update().set({ revokedAt: () => "now()" }).where("id = :id AND revoked_at IS NULL", { id }).execute();
+      await this.keys.manager.transaction(async (manager) => {
+        // Only the first revocation sets the time, even under concurrent calls.
+        await manager.query(`UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [id]);
+        // Every API server hears it at commit and closes the key's open subscriptions.
+        await manager.query(`SELECT pg_notify($1, $2)`, [KEY_REVOKED_CHANNEL, id]);
+      });
     }
     const revoked = await this.keys.findOneOrFail({ where: { id } });
-    for (const listener of this.revokeListeners) listener(id);
+    this.revoked(id);
     return revoked;
   }
 
-  /** Called with the id of every key this process revokes (e.g. to close its subscriptions). */
+  /** A key was revoked, here or by another server (heard through KEY_REVOKED_CHANNEL). */
+  revoked(keyId: string): void {
+    for (const listener of this.revokeListeners) listener(keyId);
+  }
+
+  /** Called with the id of every revoked key (e.g. to close its subscriptions). */
   onRevoke(listener: (keyId: string) => void): () => void {
     this.revokeListeners.add(listener);
     return () => this.revokeListeners.delete(listener);

@@ -75,7 +75,19 @@ test("two engines share the partitions; one is SIGKILLed, the broker restarts; n
       }
       if (i === 16) {
         await kafka("down");
+        // While the broker is away: not ready, and publishing answers UNAVAILABLE (503), without hanging.
+        const origin = new URL(api.url).origin;
+        await waitFor(async () => (await fetch(`${origin}/readyz`)).status === 503, "not ready without the broker", 30_000, 200);
+        const refused = await fetch(api.url, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${adminKey}` },
+          body: JSON.stringify({ query: PUBLISH, variables: { events: batches[i] } }),
+          signal: AbortSignal.timeout(60_000),
+        });
+        assert.equal(refused.status, 503);
+        assert.equal(((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code, "UNAVAILABLE");
         await kafka("up");
+        await waitFor(async () => (await fetch(`${origin}/readyz`)).status === 200, "ready again", 60_000, 200);
       }
       // While the broker is away publishEvents answers UNAVAILABLE; retrying with the same ids is safe.
       await waitFor(async () => (await gql(PUBLISH, { events: batches[i] }), true), `batch ${i} published`, 120_000, 250);
