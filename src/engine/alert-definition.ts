@@ -61,10 +61,48 @@ export const LIMITS = Object.freeze({
   windowMaxSeconds: 31 * 24 * 3600,
 });
 
+// PostgreSQL text and jsonb refuse U+0000 and unpaired surrogates; definitions are stored there.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether any string in a JSON value (keys included) cannot be stored; walks without recursion. */
+function hasUnstorableText(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === "string") {
+      if (UNSTORABLE.test(item)) return true;
+    } else if (Array.isArray(item)) {
+      stack.push(...item);
+    } else if (item !== null && typeof item === "object") {
+      for (const [key, inner] of Object.entries(item)) {
+        if (UNSTORABLE.test(key)) return true;
+        stack.push(inner);
+      }
+    }
+  }
+  return false;
+}
+
 /** Every problem with a definition, each naming its field and how to fix it; empty when it is valid. */
 export function validateDefinition(def: AlertDefinition): DefinitionIssue[] {
   const issues: DefinitionIssue[] = [];
   const add = (field: string, message: string) => issues.push({ field, message });
+  const textFields: [string, unknown][] = [
+    ["name", def.name],
+    ["description", def.description],
+    ["application", def.application],
+    ["objectType", def.objectType],
+    ["eventType", def.eventType],
+    ["jsonPath", def.jsonPath],
+    ["entityPath", def.entityPath],
+    ["aggregation.path", def.aggregation.path],
+    ["customerId", def.customerId],
+    ...def.groupBy.map((path, i): [string, unknown] => [`groupBy[${i}]`, path]),
+    ...def.conditions.flatMap((c, i): [string, unknown][] => [[`conditions[${i}].path`, c.path], [`conditions[${i}].value`, c.value]]),
+  ];
+  for (const [field, value] of textFields) {
+    if (hasUnstorableText(value)) add(field, "contains U+0000 or an unpaired surrogate, which cannot be stored; remove it");
+  }
 
   const name = def.name.trim();
   if (name.length === 0 || def.name.length > LIMITS.nameMaxChars) add("name", `must be 1 to ${LIMITS.nameMaxChars} characters and not blank`);
