@@ -4,6 +4,7 @@ import type { DataSource } from "typeorm";
 import type { Config } from "./config/config";
 import type { Logger } from "./logger";
 import { startHealthServer } from "./http/health-server";
+import { Metrics } from "./http/metrics";
 import { startHttpServer, type RunningHttpServer } from "./http/server";
 import { PgListener } from "./log/pg-listener";
 import { KafkaCluster, KafkaControlReader, KafkaEventAppender, KafkaEventReader } from "./log/kafka-log";
@@ -154,6 +155,12 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
 
     let http: RunningHttpServer | undefined;
     let activeSubscriptions = () => 0;
+    const metrics = new Metrics({
+      counters,
+      activeSubscriptions: () => activeSubscriptions(),
+      consumerLag: engine ? () => consumerLag(engine!, kafka, historyStore) : undefined,
+      backfills: engine ? () => engine!.backfillProgress() : undefined,
+    });
     if (config.role !== "engine") {
       const monitoringStore = new MonitoringStore(pool);
       const monitoring = new MonitoringService(monitoringStore);
@@ -200,6 +207,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         schema,
         apiKeys,
         feeds: { crossings: crossingFeed, statuses: statusFeed, backfills: historyService },
+        metrics,
         ready: async () =>
           (await databaseReachable(dataSource)) && (engine === undefined || engine.isReady) && (kafka === undefined || (await kafka.reachable())),
       });
@@ -211,6 +219,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         port: config.port,
         host: config.host,
         ready: async () => (await databaseReachable(dataSource)) && engine!.isReady && (kafka === undefined || (await kafka.reachable())),
+        metrics,
       });
       stops.push({ part: "health server", stop: () => health.close() });
       logger.info({ port: health.port }, "engine health endpoints listening");
@@ -220,6 +229,20 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     await stop();
     throw err;
   }
+}
+
+/** Events not yet consumed per owned partition: the log's end minus the engine's next position. */
+async function consumerLag(engine: EngineRunner, kafka: KafkaCluster | undefined, history: HistoryStore): Promise<Map<number, number>> {
+  const positions = engine.positionsSnapshot();
+  const lag = new Map<number, number>();
+  if (kafka) {
+    const ends = await kafka.endOffsets(kafka.topics.events);
+    for (const [partition, next] of positions) lag.set(partition, Math.max(0, Number((ends[partition] ?? next) - next)));
+  } else {
+    const end = await history.nextSeq();
+    lag.set(0, Math.max(0, Number(end - (positions.get(0) ?? 1n))));
+  }
+  return lag;
 }
 
 async function databaseReachable(dataSource: DataSource): Promise<boolean> {

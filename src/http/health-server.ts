@@ -1,8 +1,10 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Metrics } from "./metrics";
+import { sendMetrics } from "./server";
 
-/** An engine-only process still answers /healthz and /readyz, for orchestrators' health checks. */
-export async function startHealthServer(opts: { port: number; host: string; ready: () => Promise<boolean> }): Promise<{ port: number; close(): Promise<void> }> {
+/** An engine-only process still answers /healthz, /readyz and /metrics, for orchestrators and Prometheus. */
+export async function startHealthServer(opts: { port: number; host: string; ready: () => Promise<boolean>; metrics?: Metrics }): Promise<{ port: number; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     const answer = (status: number, body: unknown) => {
@@ -18,7 +20,11 @@ export async function startHealthServer(opts: { port: number; host: string; read
       );
       return;
     }
-    answer(404, { errors: [{ message: "an engine process serves /healthz and /readyz only", extensions: { code: "NOT_FOUND" } }] });
+    if (path === "/metrics" && opts.metrics) {
+      void sendMetrics(res, opts.metrics);
+      return;
+    }
+    answer(404, { errors: [{ message: "an engine process serves /healthz, /readyz and /metrics only", extensions: { code: "NOT_FOUND" } }] });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -13,6 +13,7 @@ import type { RequestContext } from "../resolvers/context";
 import type { ApiKeyService } from "../services/api-key-service";
 import type { Principal } from "../services/principal";
 import { createPlaygroundHandler } from "./playground";
+import type { Metrics } from "./metrics";
 import { checkOperationLimits, operationLimitsPlugin } from "./query-limits";
 
 export const GRAPHQL_PATH = "/graphql";
@@ -25,6 +26,7 @@ export interface HttpServerDeps {
   readonly schema: GraphQLSchema;
   readonly apiKeys: ApiKeyService;
   readonly feeds?: RequestContext["feeds"];
+  readonly metrics?: Metrics;
   /** Whether the process can serve: database (and log) reachable. */
   readonly ready: () => Promise<boolean>;
 }
@@ -69,6 +71,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
       const ready = await deps.ready().catch(() => false);
       return sendJson(res, ready ? 200 : 503, { status: ready ? "ready" : "not ready" });
     }
+    if (path === "/metrics" && deps.metrics) return sendMetrics(res, deps.metrics);
     if (playground(req, res)) return;
     if (path !== GRAPHQL_PATH) throw new HttpError(404, "NOT_FOUND", `no route ${path}; the API is at ${GRAPHQL_PATH}`);
     if (req.method !== "POST" && req.method !== "GET") throw new HttpError(405, "METHOD_NOT_ALLOWED", "use POST (or GET for queries)");
@@ -90,6 +93,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
       context: async () => ({ principal, requestId, logger: logger.child({ requestId, keyId: principal.keyId }), feeds: deps.feeds }),
     });
     await writeResponse(res, response);
+    deps.metrics?.observeRequest(operationNameOf(body), res.statusCode, (performance.now() - started) / 1000);
     logger.info(
       { requestId, keyId: principal.keyId, operation: operationNameOf(body), status: res.statusCode, durationMs: Math.round(performance.now() - started) },
       "graphql request",
@@ -286,6 +290,12 @@ async function writeResponse(res: ServerResponse, response: HTTPGraphQLResponse)
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+export async function sendMetrics(res: ServerResponse, metrics: Metrics): Promise<void> {
+  res.statusCode = 200;
+  res.setHeader("content-type", metrics.registry.contentType);
+  res.end(await metrics.registry.metrics());
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -113,6 +113,21 @@ export class EngineRunner {
     private readonly options: EngineOptions,
   ) {}
 
+  /** The next position to read, per owned partition (for consumer lag). */
+  positionsSnapshot(): ReadonlyMap<number, bigint> {
+    return new Map(this.positions);
+  }
+
+  /** Running rebuilds: archived events processed and planned, per alert (summed over partitions). */
+  backfillProgress(): ReadonlyMap<string, { processed: number; total: number }> {
+    const progress = new Map<string, { processed: number; total: number }>();
+    for (const rebuild of this.rebuilds.values()) {
+      const sum = progress.get(rebuild.revision.id) ?? { processed: 0, total: 0 };
+      progress.set(rebuild.revision.id, { processed: sum.processed + rebuild.processed, total: sum.total + rebuild.total });
+    }
+    return progress;
+  }
+
   /** Whether the engine has loaded its state and is consuming. */
   get isReady(): boolean {
     return this.ready;

@@ -1,0 +1,109 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { EngineCounters } from "../services/engine-counters";
+
+export interface MetricsSources {
+  readonly counters: EngineCounters;
+  /** Open GraphQL subscriptions on this process. */
+  readonly activeSubscriptions: () => number;
+  /** Events not yet consumed, per log partition this process's engine owns. */
+  readonly consumerLag?: () => Promise<ReadonlyMap<number, number>>;
+  /** Running backfills: events processed and planned, per alert. */
+  readonly backfills?: () => ReadonlyMap<string, { processed: number; total: number }>;
+}
+
+const MAX_OPERATION_NAMES = 200;
+
+/** Prometheus metrics (GET /metrics): the engine's counters, GraphQL traffic, subscriptions, lag. */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<"operation" | "status">;
+  private readonly durations: Histogram<"operation">;
+  private readonly operations = new Set<string>();
+
+  constructor(sources: MetricsSources) {
+    const registry = this.registry;
+    collectDefaultMetrics({ register: registry, prefix: "alerts_" });
+    const c = sources.counters;
+    const counter = (name: string, help: string, read: () => number) =>
+      new Gauge({ name, help, registers: [registry], collect() { this.set(read()); } });
+    counter("alerts_events_in_total", "Events read from the log by this process's engine.", () => c.eventsIn);
+    counter("alerts_events_evaluated_total", "Event × alert evaluations after routing.", () => c.eventsEvaluated);
+    counter("alerts_events_qualified_total", "Evaluations in which the event qualified.", () => c.eventsQualified);
+    counter("alerts_dead_letters_total", "Malformed log records sent to the dead letters.", () => c.deadLetters);
+    counter("alerts_late_events_total", "Events for windows that ended more than LATE_GRACE_SECONDS before.", () => c.lateEvents);
+    new Gauge({
+      name: "alerts_crossings_total",
+      help: "Threshold crossings detected, by direction.",
+      labelNames: ["direction"],
+      registers: [registry],
+      collect() {
+        this.set({ direction: "RAISED" }, c.crossingsRaised);
+        this.set({ direction: "CLEARED" }, c.crossingsCleared);
+      },
+    });
+    new Gauge({
+      name: "alerts_batch_duration_ms_bucket",
+      help: "Engine batches by duration (cumulative buckets, ms).",
+      labelNames: ["le"],
+      registers: [registry],
+      collect() {
+        let cumulative = 0;
+        c.batchDurationBucketsMs.forEach((upper, i) => {
+          cumulative += c.batchDurationCounts[i];
+          this.set({ le: upper === Infinity ? "+Inf" : String(upper) }, cumulative);
+        });
+      },
+    });
+    counter("alerts_batch_duration_ms_sum", "Total time of engine batches, ms.", () => c.batchDurationSumMs);
+    counter("alerts_batches_total", "Engine batches committed.", () => c.batches);
+    counter("alerts_subscriptions_active", "Open GraphQL subscriptions.", sources.activeSubscriptions);
+    if (sources.consumerLag) {
+      const lag = sources.consumerLag;
+      new Gauge({
+        name: "alerts_consumer_lag_events",
+        help: "Events in the log not yet consumed, per partition owned here.",
+        labelNames: ["partition"],
+        registers: [registry],
+        async collect() {
+          this.reset();
+          for (const [partition, behind] of await lag().catch(() => new Map<number, number>())) this.set({ partition: String(partition) }, behind);
+        },
+      });
+    }
+    if (sources.backfills) {
+      const backfills = sources.backfills;
+      new Gauge({
+        name: "alerts_backfill_events",
+        help: "Running backfills: archived events processed and planned, per alert.",
+        labelNames: ["alert", "kind"],
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const [alert, p] of backfills()) {
+            this.set({ alert, kind: "processed" }, p.processed);
+            this.set({ alert, kind: "total" }, p.total);
+          }
+        },
+      });
+    }
+    this.requests = new Counter({ name: "alerts_graphql_requests_total", help: "GraphQL requests over HTTP, by operation and status.", labelNames: ["operation", "status"], registers: [registry] });
+    this.durations = new Histogram({
+      name: "alerts_graphql_request_duration_seconds",
+      help: "GraphQL request durations over HTTP, by operation.",
+      labelNames: ["operation"],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    });
+  }
+
+  /** Operation names come from clients: past a bound, new ones are counted as "other". */
+  observeRequest(operation: string | undefined, status: number, seconds: number): void {
+    let name = operation ?? "anonymous";
+    if (!this.operations.has(name)) {
+      if (this.operations.size >= MAX_OPERATION_NAMES) name = "other";
+      else this.operations.add(name);
+    }
+    this.requests.inc({ operation: name, status: String(status) });
+    this.durations.observe({ operation: name }, seconds);
+  }
+}
