@@ -1,4 +1,5 @@
 import { ConditionError, compileCondition, type ConditionOperator, type ConditionSpec } from "./condition";
+import { jsonDepth } from "./json";
 import { compilePath, PathSyntaxError } from "./jsonpath";
 
 export type AlertScope = "GLOBAL" | "CUSTOMER";
@@ -57,6 +58,7 @@ export const LIMITS = Object.freeze({
   selectorMaxChars: 200,
   maxConditions: 20,
   maxGroupBy: 5,
+  operandMaxDepth: 64,
   windowMinSeconds: 1,
   windowMaxSeconds: 31 * 24 * 3600,
 });
@@ -114,8 +116,13 @@ export function validateDefinition(def: AlertDefinition): DefinitionIssue[] {
     }
   }
 
+  // Over the limits, nothing more is compiled: a huge definition must not hold the server up.
   if (def.conditions.length > LIMITS.maxConditions) add("conditions", `at most ${LIMITS.maxConditions} conditions; combine or split the alert`);
-  def.conditions.forEach((condition, i) => {
+  else def.conditions.forEach((condition, i) => {
+    if (condition.value !== undefined && condition.value !== null && jsonDepth(condition.value) > LIMITS.operandMaxDepth) {
+      add(`conditions[${i}].value`, `nests deeper than ${LIMITS.operandMaxDepth} levels; use a flatter operand`);
+      return;
+    }
     try {
       compileCondition(condition as ConditionSpec);
     } catch (err) {
@@ -126,7 +133,7 @@ export function validateDefinition(def: AlertDefinition): DefinitionIssue[] {
 
   checkPath(def.jsonPath, "jsonPath", add);
   if (def.groupBy.length > LIMITS.maxGroupBy) add("groupBy", `at most ${LIMITS.maxGroupBy} paths`);
-  def.groupBy.forEach((path, i) => checkPath(path, `groupBy[${i}]`, add));
+  else def.groupBy.forEach((path, i) => checkPath(path, `groupBy[${i}]`, add));
   checkPath(def.entityPath, "entityPath", add);
 
   if (def.aggregation.function === "COUNT") {

@@ -22,6 +22,8 @@ export const EVENT_LIMITS = Object.freeze({
  * around a payload at its limit; our own writers encode compactly (JSON.stringify).
  */
 export const EVENT_RECORD_MAX_BYTES = 300 * 1024;
+/** Event times before the epoch are refused (PostgreSQL cannot store every JavaScript date, e.g. year 0). */
+const EARLIEST_EVENT_MS = 0;
 
 /** `field` names the input field to fix ("payload", "occurredAt", "customerId"…); `message` says how. */
 export interface EventProblem {
@@ -84,7 +86,9 @@ export function normalizeEvent(
   const objectType = input.objectType === undefined || input.objectType === null ? null : requiredText(input.objectType, "objectType", add);
 
   const occurredAtMs = input.occurredAt === undefined || input.occurredAt === null ? nowMs : toEpochMs(input.occurredAt, add);
-  if (occurredAtMs !== null && occurredAtMs - nowMs > EVENT_LIMITS.futureToleranceMs) {
+  if (occurredAtMs !== null && occurredAtMs < EARLIEST_EVENT_MS) {
+    add("occurredAt", `refused: ${new Date(occurredAtMs).toISOString()} is before 1970-01-01; send the time the event happened`);
+  } else if (occurredAtMs !== null && occurredAtMs - nowMs > EVENT_LIMITS.futureToleranceMs) {
     add(
       "occurredAt",
       `refused: ${new Date(occurredAtMs).toISOString()} is more than ${EVENT_LIMITS.futureToleranceMs / 60000} minutes ahead of the server clock ` +

@@ -106,7 +106,12 @@ export function operationLimitsPlugin(): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document, schema }) {
+        async didResolveOperation({ request, document, schema, operation }) {
+          if (operation?.operation === "subscription") {
+            throw new GraphQLError("subscriptions are served over graphql-ws (WebSocket) on the same path, not over HTTP", {
+              extensions: { code: "BAD_REQUEST", http: { status: 400 } },
+            });
+          }
           const error = checkOperationLimits(schema, document, request.variables, request.operationName ?? undefined);
           if (error) throw error;
         },

@@ -165,10 +165,11 @@ function startWebSocketServer(server: Server, deps: HttpServerDeps) {
         try {
           document = parse(payload.query, { maxTokens: MAX_QUERY_TOKENS });
         } catch (err) {
-          return [err instanceof GraphQLError ? err : new GraphQLError("could not parse the query")];
+          const message = err instanceof GraphQLError ? err.message : "could not parse the query";
+          return [new GraphQLError(message, { extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
         }
         const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }));
         const limitError = checkOperationLimits(schema, document, payload.variables ?? undefined, payload.operationName ?? undefined);
         if (limitError) return [limitError];
         return undefined;
@@ -215,6 +216,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
 }
 
 function sanitize(error: GraphQLError, original: unknown): GraphQLError {
+  // Variables that don't fit their types are refused by execution without a code: the caller's to fix.
+  if (!error.extensions?.code && /^Variable "\$/.test(error.message)) {
+    return new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: "BAD_USER_INPUT" } });
+  }
   const converted = original instanceof GraphQLError ? error : toGraphQLError(original);
   const source = converted instanceof GraphQLError ? converted : error;
   const formatted = formatError(source.toJSON(), original);
@@ -266,8 +271,14 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
     if (size > limit) throw tooLarge(limit);
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  try {
+    return STRICT_UTF8.decode(Buffer.concat(chunks));
+  } catch {
+    throw new HttpError(400, "BAD_REQUEST", "the request body is not valid UTF-8");
+  }
 }
+
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 function parseBody(req: IncomingMessage, raw: string): unknown {
   const type = (req.headers["content-type"] ?? "").toLowerCase();

@@ -6,6 +6,7 @@ import type { RequestContext } from "./context";
 import { AlertResolver } from "./alert.resolver";
 import { ApiKeyResolver } from "./api-key.resolver";
 import { errorMiddleware } from "./error-middleware";
+import { textInputMiddleware } from "./text-input-middleware";
 import { EventResolver } from "./event.resolver";
 import { AlertHistoryResolver, HistoryResolver } from "./history.resolver";
 import { AlertMonitoringResolver, AlertStatusResolver, MonitoringResolver, ThresholdCrossingResolver } from "./monitoring.resolver";
@@ -34,7 +35,7 @@ export async function buildGraphQLSchema(instances: ResolverInstances = new Map(
   return buildSchema({
     resolvers: resolverClasses,
     validate: false,
-    globalMiddlewares: [errorMiddleware, ...middlewares],
+    globalMiddlewares: [errorMiddleware, textInputMiddleware, ...middlewares],
     // Every subscription here brings its own `subscribe` (the crossing and status feeds); topics are unused.
     pubSub: {
       publish: () => {

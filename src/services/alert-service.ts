@@ -79,16 +79,15 @@ export class AlertService {
     const definition = definitionFromInput(principal, input);
     const now = new Date();
     return this.dataSource.transaction(async (manager) => {
-      const alert = manager.create(AlertEntity, {
-        id: randomUUID(),
-        ...toColumns(definition),
-        backfill: input.backfill ?? true,
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await manager.save(AlertEntity, alert);
-      const saved = await manager.findOneOrFail(AlertEntity, { where: { id: alert.id } });
+      const id = randomUUID();
+      // Query builders, not create()/save(): their deep merge drops "__proto__" keys from operands.
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(AlertEntity)
+        .values({ id, ...toColumns(definition), backfill: input.backfill ?? true, version: 1, replayGeneration: 0, replaySince: null, createdAt: now, updatedAt: now } as never)
+        .execute();
+      const saved = await manager.findOneOrFail(AlertEntity, { where: { id } });
       await recordChange(manager, saved, "CREATED", principal);
       return saved;
     }).then(this.relayed);
@@ -111,7 +110,12 @@ export class AlertService {
       }
       current.replayGeneration += 1;
       current.replaySince = since;
-      await manager.save(AlertEntity, current);
+      await manager
+        .createQueryBuilder()
+        .update(AlertEntity)
+        .set({ replayGeneration: current.replayGeneration, replaySince: since })
+        .where("id = :id", { id })
+        .execute();
       await recordChange(manager, current, "REPLAYED", principal);
     }).then(this.relayed);
   }
@@ -175,8 +179,9 @@ export class AlertService {
       };
       rejectIfInvalid(problems, validateDefinition(after));
 
-      Object.assign(current, toColumns(after), { version: current.version + 1, updatedAt: new Date() });
-      await manager.save(AlertEntity, current);
+      const changes = { ...toColumns(after), version: current.version + 1, updatedAt: new Date() };
+      await manager.createQueryBuilder().update(AlertEntity).set(changes as never).where("id = :id", { id }).execute();
+      Object.assign(current, changes);
       await recordChange(manager, current, "UPDATED", principal);
       return current;
     }).then(this.relayed);
@@ -266,7 +271,7 @@ async function recordChange(manager: EntityManager, alert: AlertEntity, action: 
   // order (the control stream) never skips a change that committed late.
   await manager.query("SELECT pg_advisory_xact_lock($1)", [CONTROL_APPEND_LOCK]);
   await manager.query("SELECT pg_notify($1, '')", [CONTROLS_CHANNEL]);
-  await manager.save(AlertChangeEntity, {
+  await manager.createQueryBuilder().insert().into(AlertChangeEntity).values({
     alertId: alert.id,
     customerId: alert.customerId,
     action,
@@ -275,7 +280,7 @@ async function recordChange(manager: EntityManager, alert: AlertEntity, action: 
     definition: action === "DELETED" ? null : definitionJson(alert),
     keyId: principal.keyId,
     at: new Date(),
-  });
+  } as never).execute();
 }
 
 /** The definition as the audit trail and the control stream carry it. */

@@ -6,7 +6,7 @@ import type { CreateAlertCommand } from "./alert-input";
 import type { AlertService } from "./alert-service";
 import { AppError } from "./errors";
 import { evaluateHistory } from "./history-scan";
-import type { Principal } from "./principal";
+import { isPlatform, type Principal } from "./principal";
 import { PushQueue } from "./push-queue";
 
 export interface BackfillView {
@@ -39,7 +39,11 @@ export class HistoryService {
   /** The latest backfill or replay of a visible alert: its partitions' progress, summed. */
   async backfill(principal: Principal, alertId: string): Promise<BackfillView | null> {
     const alert = await this.alerts.get(principal, alertId);
-    return summarize(alertId, alert.replayGeneration, await this.history.progress(alertId));
+    const view = summarize(alertId, alert.replayGeneration, await this.history.progress(alertId));
+    // A global alert's backfill scans every customer's events: a customer key sees its state and
+    // times, never the platform-wide counts (they would tell other customers' volumes).
+    if (view && alert.customerId === null && !isPlatform(principal)) return { ...view, processedEvents: 0, totalEvents: null, error: view.error ? "the backfill failed" : null };
+    return view;
   }
 
   async replay(principal: Principal, alertId: string, since: Date | null | undefined): Promise<BackfillView> {

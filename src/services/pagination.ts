@@ -1,6 +1,8 @@
 import { AppError } from "./errors";
 
 export const DEFAULT_PAGE_SIZE = 50;
+/** PostgreSQL's bigint: a cursor beyond it was never handed out. */
+const MAX_POSITION = 9223372036854775807n;
 export const MAX_PAGE_SIZE = 100;
 
 export interface Page<T> {
@@ -30,7 +32,7 @@ export function decodeCursor(kind: string, cursor: string | null | undefined, fi
   if (cursor === undefined || cursor === null) return undefined;
   const decoded = /^[A-Za-z0-9_-]{1,64}$/.test(cursor) ? Buffer.from(cursor, "base64url").toString("utf8") : "";
   const match = /^([a-z]+):(\d{1,19})$/.exec(decoded);
-  if (!match || match[1] !== kind) {
+  if (!match || match[1] !== kind || BigInt(match[2]) > MAX_POSITION) {
     throw new AppError("BAD_USER_INPUT", `${field}: not a cursor of this list; pass an endCursor or cursor this list returned`, [
       { field, message: "not a cursor of this list" },
     ]);

@@ -5,6 +5,7 @@ import WebSocket from "ws";
 import { startTestApp, type TestApp } from "../support/app";
 import { makeKey } from "../support/keys";
 import { CREATE_ALERT, REVOKE_KEY, minimalAlert } from "../support/queries";
+import { waitFor } from "../support/wait";
 
 let t: TestApp;
 before(async () => {
@@ -20,8 +21,11 @@ describe("health", () => {
   test("/healthz and /readyz answer 200 once the app has started", async () => {
     const health = await fetch(`${origin()}/healthz`);
     assert.equal(health.status, 200);
-    const ready = await fetch(`${origin()}/readyz`);
-    assert.equal(ready.status, 200);
+    // Ready once the engine has loaded its state too, a moment after the API listens.
+    const ready = await waitFor(async () => {
+      const response = await fetch(`${origin()}/readyz`);
+      return response.status === 200 ? response : null;
+    }, "ready");
     assert.deepEqual(await ready.json(), { status: "ready" });
   });
 
