@@ -1,3 +1,4 @@
+import { isJsonObject } from "./json";
 /** One event as the engine sees it (DESIGN.md "The event"); `payload` is a JSON object. */
 export interface EngineEvent {
   readonly id: string;
@@ -62,6 +63,8 @@ export function normalizeEvent(
   input: EventFields,
   nowMs: number,
   generateId: () => string,
+  /** The payload came from JSON.parse of text already shown to be within the limits (decodeEventRecord). */
+  payloadWithinLimits = false,
 ): { event: EngineEvent } | { problems: EventProblem[] } {
   const problems: EventProblem[] = [];
   const add = (field: string, message: string) => problems.push({ field, message });
@@ -96,7 +99,7 @@ export function normalizeEvent(
     );
   }
 
-  const payloadProblem = checkPayload(input.payload);
+  const payloadProblem = payloadWithinLimits && isJsonObject(input.payload) ? null : checkPayload(input.payload);
   if (payloadProblem !== null) add("payload", payloadProblem);
 
   if (problems.length > 0) return { problems };
@@ -156,9 +159,30 @@ export function decodeEventRecord(
     },
     nowMs,
     generateId,
+    textWithinLimits(text, bytes.byteLength),
   );
   if ("event" in result) return result;
   return { reason: result.problems.map((p) => `${p.field}: ${p.message}`).join("; ") };
+}
+
+/** Numbers JSON.parse would turn into Infinity need a 3-digit exponent or a long run of digits. */
+const MAYBE_HUGE_NUMBER = /[eE]\+?\d\d\d|\d{20}/;
+
+/**
+ * The hot path: whether the record's text alone proves its payload within the limits, so the walk and
+ * the size re-encoding can be skipped (any doubt falls back to them). Size: re-encoding a parsed value
+ * grows it at most ~5.25×. Unstorable text can only arrive as \u escapes. Depth is at most the number
+ * of '{' and '['. Non-finite numbers need a long exponent or digit run.
+ */
+function textWithinLimits(text: string, byteLength: number): boolean {
+  if (byteLength * 6 > EVENT_LIMITS.payloadMaxBytes || text.indexOf("\\u") !== -1 || MAYBE_HUGE_NUMBER.test(text)) return false;
+  let open = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 123 || c === 91) open++;
+  }
+  // One '{' is the record itself.
+  return open - 1 <= EVENT_LIMITS.payloadMaxDepth;
 }
 
 function requiredText(value: unknown, field: string, add: (field: string, message: string) => void): string | null {
