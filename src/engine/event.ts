@@ -165,8 +165,8 @@ export function decodeEventRecord(
   return { reason: result.problems.map((p) => `${p.field}: ${p.message}`).join("; ") };
 }
 
-/** Numbers JSON.parse would turn into Infinity need a 3-digit exponent or a long run of digits. */
-const MAYBE_HUGE_NUMBER = /[eE]\+?\d\d\d|\d{20}/;
+/** Numbers JSON.parse would turn into Infinity need a 3-digit exponent after a digit, or a long run of digits. */
+const MAYBE_HUGE_NUMBER = /\d[eE]\+?\d\d\d|\d{20}/;
 
 /**
  * The hot path: whether the record's text alone proves its payload within the limits, so the walk and
