@@ -12,7 +12,7 @@ import { startEmbeddedPostgres } from "../src/store/embedded-postgres";
 
 async function main(): Promise<number> {
   const only = process.argv.slice(2);
-  const dirs = only.length > 0 ? only : [join(__dirname, "unit"), join(__dirname, "integration")];
+  const dirs = only.length > 0 ? only : [join(__dirname, "unit"), join(__dirname, "integration"), join(__dirname, "browser")];
   let adminUrl = process.env.DATABASE_URL;
   let stop = async () => {};
   if (!adminUrl) {

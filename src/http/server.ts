@@ -13,6 +13,7 @@ import type { RequestContext } from "../resolvers/context";
 import type { ApiKeyService } from "../services/api-key-service";
 import type { Principal } from "../services/principal";
 import { createPlaygroundHandler } from "./playground";
+import { createUiHandler } from "./ui";
 import type { Metrics } from "./metrics";
 import { checkOperationLimits, operationLimitsPlugin } from "./query-limits";
 
@@ -63,6 +64,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
   });
   await apollo.start();
   const playground = createPlaygroundHandler({ graphqlPath: GRAPHQL_PATH, assetsPath: "/playground" });
+  const ui = createUiHandler({ graphqlPath: GRAPHQL_PATH });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? "/").split("?")[0];
@@ -73,6 +75,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
     }
     if (path === "/metrics" && deps.metrics) return sendMetrics(res, deps.metrics);
     if (playground(req, res)) return;
+    if (ui(req, res)) return;
     if (path !== GRAPHQL_PATH) throw new HttpError(404, "NOT_FOUND", `no route ${path}; the API is at ${GRAPHQL_PATH}`);
     if (req.method !== "POST" && req.method !== "GET") throw new HttpError(405, "METHOD_NOT_ALLOWED", "use POST (or GET for queries)");
 
