@@ -1,9 +1,6 @@
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { dirname, join } from "node:path";
-import { gzipSync } from "node:zlib";
 import { PLAYGROUND_CSS, PLAYGROUND_ICON_SVG, PLAYGROUND_SCRIPT, renderPlaygroundHtml } from "./playground-page";
+import { CSS_TYPE, JS_TYPE, SVG_TYPE, makeAsset, parseQualities, pathOf, readPackageFile, sendAsset, type StaticAsset } from "./static-asset";
 
 export interface PlaygroundOptions {
   /** Where the GraphQL endpoint lives, e.g. "/graphql"; the page is served there to browsers. */
@@ -14,14 +11,7 @@ export interface PlaygroundOptions {
 
 export type PlaygroundHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
-interface Asset {
-  readonly contentType: string;
-  readonly body: Buffer;
-  readonly etag: string;
-  readonly gzip: { readonly body: Buffer; readonly etag: string } | undefined;
-  /** Appended to the asset's URL in the page so a changed file is never taken from a stale cache. */
-  readonly version: string;
-}
+type Asset = StaticAsset;
 
 interface VendorFile {
   readonly name: string;
@@ -31,8 +21,8 @@ interface VendorFile {
   readonly contentType: string;
 }
 
-const JS = "text/javascript; charset=utf-8";
-const CSS = "text/css; charset=utf-8";
+const JS = JS_TYPE;
+const CSS = CSS_TYPE;
 
 // The whitelist: nothing outside it is ever read or served.
 const VENDOR_FILES: readonly VendorFile[] = [
@@ -54,7 +44,6 @@ const SCRIPT_ORDER = [
 const ICON = "playground-icon.svg";
 
 const ASSET_CACHE_CONTROL = "public, max-age=86400";
-const MIN_GZIP_BYTES = 1024;
 
 let assets: ReadonlyMap<string, Asset> | undefined;
 
@@ -98,7 +87,7 @@ export function createPlaygroundHandler(opts: PlaygroundOptions): PlaygroundHand
       res.end(req.method === "HEAD" ? undefined : "Not found\n");
       return true;
     }
-    sendAsset(req, res, asset);
+    sendAsset(req, res, asset, ASSET_CACHE_CONTROL);
     return true;
   };
 }
@@ -130,29 +119,6 @@ function sendPage(req: IncomingMessage, res: ServerResponse, page: Buffer): void
   res.end(req.method === "HEAD" ? undefined : page);
 }
 
-function sendAsset(req: IncomingMessage, res: ServerResponse, asset: Asset): void {
-  const useGzip = asset.gzip !== undefined && (parseQualities(req.headers["accept-encoding"]).get("gzip") ?? 0) > 0;
-  const etag = useGzip && asset.gzip ? asset.gzip.etag : asset.etag;
-  const body = useGzip && asset.gzip ? asset.gzip.body : asset.body;
-  const headers: Record<string, string | number> = {
-    "Cache-Control": ASSET_CACHE_CONTROL,
-    ETag: etag,
-    "X-Content-Type-Options": "nosniff",
-    "Cross-Origin-Resource-Policy": "same-origin",
-  };
-  if (asset.gzip !== undefined) headers.Vary = "Accept-Encoding";
-  if (matchesEtag(req.headers["if-none-match"], etag)) {
-    res.writeHead(304, headers);
-    res.end();
-    return;
-  }
-  headers["Content-Type"] = asset.contentType;
-  headers["Content-Length"] = body.length;
-  if (useGzip) headers["Content-Encoding"] = "gzip";
-  res.writeHead(200, headers);
-  res.end(req.method === "HEAD" ? undefined : body);
-}
-
 function contentSecurityPolicy(hostHeader: string | undefined): string {
   // Chrome and Firefox let 'self' cover ws:/wss: of the same host, older Safari does not; name the host
   // explicitly, but only when it looks like a host so a crafted Host header cannot widen the policy.
@@ -176,43 +142,12 @@ function contentSecurityPolicy(hostHeader: string | undefined): string {
 function loadAssets(): ReadonlyMap<string, Asset> {
   const map = new Map<string, Asset>();
   for (const vendor of VENDOR_FILES) {
-    map.set(vendor.name, makeAsset(vendor.contentType, readVendorFile(vendor)));
+    map.set(vendor.name, makeAsset(vendor.contentType, readPackageFile("Playground", vendor.packageName, vendor.file)));
   }
-  map.set("playground.js", makeAsset(JS, Buffer.from(PLAYGROUND_SCRIPT)));
-  map.set("playground.css", makeAsset(CSS, Buffer.from(PLAYGROUND_CSS)));
-  map.set(ICON, makeAsset("image/svg+xml; charset=utf-8", Buffer.from(PLAYGROUND_ICON_SVG)));
+  map.set("playground.js", makeAsset(JS, PLAYGROUND_SCRIPT));
+  map.set("playground.css", makeAsset(CSS, PLAYGROUND_CSS));
+  map.set(ICON, makeAsset(SVG_TYPE, PLAYGROUND_ICON_SVG));
   return map;
-}
-
-function readVendorFile(vendor: VendorFile): Buffer {
-  const reinstall = `reinstall the "${vendor.packageName}" package (npm ci)`;
-  let root: string;
-  try {
-    root = dirname(require.resolve(`${vendor.packageName}/package.json`));
-  } catch {
-    throw new Error(`Playground: package "${vendor.packageName}" not found; ${reinstall}.`);
-  }
-  const file = join(root, vendor.file);
-  try {
-    const body = readFileSync(file);
-    if (body.length === 0) throw new Error("empty file");
-    return body;
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new Error(`Playground: cannot read ${file} (${reason}); ${reinstall}.`);
-  }
-}
-
-function makeAsset(contentType: string, body: Buffer): Asset {
-  const hash = createHash("sha256").update(body).digest("base64url").slice(0, 27);
-  const compressed = body.length >= MIN_GZIP_BYTES ? gzipSync(body) : undefined;
-  return {
-    contentType,
-    body,
-    etag: `"${hash}"`,
-    gzip: compressed !== undefined && compressed.length < body.length ? { body: compressed, etag: `"${hash}-gz"` } : undefined,
-    version: hash.slice(0, 12),
-  };
 }
 
 function checkPath(option: string, value: string): string {
@@ -221,37 +156,4 @@ function checkPath(option: string, value: string): string {
     throw new Error(`Playground: ${option} must be an absolute URL path like "/graphql" (got ${JSON.stringify(value)}).`);
   }
   return path;
-}
-
-function pathOf(req: IncomingMessage): string {
-  const url = req.url ?? "/";
-  const end = url.search(/[?#]/);
-  return end === -1 ? url : url.slice(0, end);
-}
-
-/** Parses an Accept-style header into lower-cased token → q (the largest q when a token repeats). */
-function parseQualities(header: string | string[] | undefined): Map<string, number> {
-  const result = new Map<string, number>();
-  const raw = Array.isArray(header) ? header.join(",") : header;
-  if (!raw) return result;
-  for (const part of raw.split(",")) {
-    const [token, ...params] = part.split(";").map((s) => s.trim());
-    if (!token) continue;
-    let q = 1;
-    for (const param of params) {
-      const match = /^q\s*=\s*([0-9.]+)$/i.exec(param);
-      if (match) q = Math.min(1, Math.max(0, Number(match[1]) || 0));
-    }
-    const key = token.toLowerCase();
-    result.set(key, Math.max(q, result.get(key) ?? 0));
-  }
-  return result;
-}
-
-function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header.split(",").some((candidate) => {
-    const tag = candidate.trim();
-    return tag === "*" || tag.replace(/^W\//, "") === etag;
-  });
 }

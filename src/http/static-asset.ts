@@ -1,5 +1,5 @@
 // Serving a fixed set of in-memory files: content hashed once into an ETag, gzipped once when that helps.
-// Used by the alerts page (ui.ts); the playground keeps its own copy of the same approach.
+// Used by the alerts page (ui.ts) and the playground (playground.ts).
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
