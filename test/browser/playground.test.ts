@@ -2,54 +2,14 @@
 // subscription run from the page receives a threshold crossing, and nothing is fetched from elsewhere.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { startTestApp } from "../support/app";
+import { UI_TIMEOUT_MS, assertLocalOnly, launch, recordUrls, screenshot, skipWithoutBrowser } from "../support/browser";
 import { makeKey } from "../support/keys";
 import { waitFor } from "../support/wait";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARTIFACTS = join(__dirname, "..", "..", "..", "test-artifacts");
-const UI_TIMEOUT_MS = 15_000;
 const SUBSCRIPTION = "subscription { thresholdCrossed { id direction } }";
 
-/** Skipped (with the reason) without chromium, unless REQUIRE_BROWSER=1: then the test runs and fails. */
-const skip = existsSync(CHROMIUM) || process.env.REQUIRE_BROWSER === "1" ? false : `${CHROMIUM} is not installed (apt-get install -y chromium)`;
-
-async function launch(): Promise<Browser> {
-  assert.ok(existsSync(CHROMIUM), `REQUIRE_BROWSER=1 but ${CHROMIUM} is not installed (apt-get install -y chromium)`);
-  // launch() runs the browser on a fresh temporary user-data-dir of its own, removed on close.
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--disable-component-update", "--disable-sync", "--disable-quic"],
-  });
-}
-
-/** Every URL the page asks for: documents, scripts, styles, fetches and WebSockets. */
-function recordUrls(context: BrowserContext, page: Page): string[] {
-  const urls: string[] = [];
-  context.on("request", (request) => urls.push(request.url()));
-  page.on("websocket", (ws) => urls.push(ws.url()));
-  return urls;
-}
-
-function assertLocalOnly(urls: readonly string[]): void {
-  assert.ok(urls.length > 0, "no request recorded");
-  const outside = urls.filter((raw) => {
-    const url = new URL(raw);
-    if (url.protocol === "data:" || url.protocol === "blob:" || url.protocol === "about:") return false;
-    return !["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
-  });
-  assert.deepEqual(outside, [], "requests that left this machine");
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
-}
-
-test("playground: a subscription run in GraphiQL receives a threshold crossing", { skip, timeout: 120_000 }, async (ctx) => {
+test("playground: a subscription run in GraphiQL receives a threshold crossing", { skip: skipWithoutBrowser, timeout: 120_000 }, async (ctx) => {
   const t = await startTestApp();
   ctx.after(() => t.stop());
   const acme = await makeKey(t, "EDITOR", "acme", "acme playground");
