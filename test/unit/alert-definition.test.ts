@@ -1,25 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { validateDefinition, type AlertDefinition } from "../../src/engine/alert-definition";
+import { baseDefinition } from "../support/definitions";
 
-const base: AlertDefinition = {
-  scope: "CUSTOMER",
-  customerId: "acme",
-  name: "n",
-  description: "",
-  severity: "LOW",
-  enabled: true,
-  application: null,
-  objectType: null,
-  eventType: null,
-  conditions: [],
-  jsonPath: null,
-  aggregation: { function: "COUNT", path: null },
-  groupBy: [],
-  entityPath: null,
-  window: { type: "ALL_TIME", seconds: null },
-  threshold: { operator: "GREATER_THAN", value: 1 },
-};
+const base: AlertDefinition = { ...baseDefinition, threshold: { operator: "GREATER_THAN", value: 1 } };
 
 test("text PostgreSQL cannot store (U+0000, unpaired surrogates) is refused, naming the field", () => {
   const cases: [Partial<AlertDefinition>, string][] = [

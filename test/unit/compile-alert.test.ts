@@ -7,27 +7,9 @@ import {
 } from "../../src/engine/compile-alert";
 import type { EngineEvent } from "../../src/engine/event";
 import { deepEqual } from "../../src/engine/json";
+import { baseDefinition } from "../support/definitions";
 
-const base: AlertVersion = {
-  id: "alert-1",
-  version: 1,
-  scope: "CUSTOMER",
-  customerId: "acme",
-  name: "Admins granted",
-  description: "",
-  severity: "HIGH",
-  enabled: true,
-  application: null,
-  objectType: null,
-  eventType: null,
-  conditions: [],
-  jsonPath: null,
-  aggregation: { function: "COUNT", path: null },
-  groupBy: [],
-  entityPath: null,
-  window: { type: "ALL_TIME", seconds: null },
-  threshold: { operator: "GREATER_THAN", value: 0 },
-};
+const base: AlertVersion = { ...baseDefinition, id: "alert-1", version: 1, name: "Admins granted", severity: "HIGH" };
 
 const alertWith = (patch: Partial<AlertVersion>) => compileAlert({ ...base, ...patch });
 

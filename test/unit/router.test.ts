@@ -2,27 +2,9 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { compileAlert, selectorsMatch, type AlertVersion, type CompiledAlert } from "../../src/engine/compile-alert";
 import { AlertRouter, type RoutingEnvelope } from "../../src/engine/router";
+import { baseDefinition } from "../support/definitions";
 
-const base: AlertVersion = {
-  id: "a",
-  version: 1,
-  scope: "CUSTOMER",
-  customerId: "acme",
-  name: "n",
-  description: "",
-  severity: "LOW",
-  enabled: true,
-  application: null,
-  objectType: null,
-  eventType: null,
-  conditions: [],
-  jsonPath: null,
-  aggregation: { function: "COUNT", path: null },
-  groupBy: [],
-  entityPath: null,
-  window: { type: "ALL_TIME", seconds: null },
-  threshold: { operator: "GREATER_THAN", value: 0 },
-};
+const base: AlertVersion = { ...baseDefinition, id: "a", version: 1 };
 
 const alert = (patch: Partial<AlertVersion>) => compileAlert({ ...base, ...patch });
 const ids = (alerts: readonly CompiledAlert[]) => alerts.map((a) => a.id).sort();
