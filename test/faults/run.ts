@@ -14,7 +14,7 @@ import { Pool } from "pg";
 import WebSocket from "ws";
 import { createLogger } from "../../src/logger";
 import { freePort, startEmbeddedPostgres, type EmbeddedPostgresHandle } from "../../src/store/embedded-postgres";
-import { startServerProcess, type ServerProcess } from "../support/server-process";
+import { killAllServerProcesses, startServerProcess, type ServerProcess } from "../support/server-process";
 import { waitFor } from "../support/wait";
 import { recount, type OracleAlert, type OracleEvent } from "./oracle";
 
@@ -91,6 +91,16 @@ async function main(): Promise<number> {
   const processes = new Set<ServerProcess>();
   const subscribers: { stop: () => Promise<void>; customerId: string; received: Set<string> }[] = [];
   let pool: Pool | undefined;
+  // Stopped from outside (CI's timeout, Ctrl-C): take the servers down with us rather than leave them running.
+  const abandon = () => {
+    killAllServerProcesses();
+    void Promise.allSettled([pg?.stop(), kafka("down")]).then(() => {
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(1);
+    });
+  };
+  process.once("SIGTERM", abandon);
+  process.once("SIGINT", abandon);
   try {
     await kafka("up");
     pg = await startEmbeddedPostgres({ dataDir: join(dir, "pg"), logger });

@@ -12,6 +12,14 @@ export interface ServerProcess {
   exited(): Promise<number | null>;
 }
 
+/** Every child this module spawned and that has not exited, ready or not. */
+const spawned = new Set<ChildProcess>();
+
+/** For a harness stopped from outside: SIGKILL every server it started, even one still starting. */
+export function killAllServerProcesses(): void {
+  for (const child of spawned) child.kill("SIGKILL");
+}
+
 /**
  * Starts the real entry point (dist/src/main.js) and waits, bounded, for its "API listening" line (or,
  * for ROLE=engine, "engine state loaded").
@@ -23,7 +31,13 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     env: { ...process.env, PORT: "0", LOG_LEVEL: "info", DATABASE_URL: "", ADMIN_API_KEY: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  spawned.add(child);
+  const exit = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => {
+      spawned.delete(child);
+      resolve(code);
+    }),
+  );
   let out = "";
   let err = "";
   child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
