@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { PLAYGROUND_CSS, PLAYGROUND_ICON_SVG, PLAYGROUND_SCRIPT, renderPlaygroundHtml } from "./playground-page";
-import { CSS_TYPE, JS_TYPE, SVG_TYPE, makeAsset, parseQualities, pathOf, readPackageFile, sendAsset, type StaticAsset } from "./static-asset";
+import { CSS_TYPE, JS_TYPE, SVG_TYPE, makeAsset, parseQualities, pathOf, readPackageFile, sendNamedAsset, allowReadOnly, type StaticAsset } from "./static-asset";
 
 export interface PlaygroundOptions {
   /** Where the GraphQL endpoint lives, e.g. "/graphql"; the page is served there to browsers. */
@@ -43,7 +43,6 @@ const SCRIPT_ORDER = [
 ] as const;
 const ICON = "playground-icon.svg";
 
-const ASSET_CACHE_CONTROL = "public, max-age=86400";
 
 let assets: ReadonlyMap<string, Asset> | undefined;
 
@@ -75,19 +74,8 @@ export function createPlaygroundHandler(opts: PlaygroundOptions): PlaygroundHand
       return true;
     }
     if (!pathname.startsWith(assetPrefix)) return false;
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      res.writeHead(405, { Allow: "GET, HEAD", "Content-Type": "text/plain; charset=utf-8" });
-      res.end("Method not allowed\n");
-      return true;
-    }
-    // An exact lookup in a fixed map: "../x", "%2e%2e/x" and the like are simply not found.
-    const asset = files.get(pathname.slice(assetPrefix.length));
-    if (asset === undefined) {
-      res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff" });
-      res.end(req.method === "HEAD" ? undefined : "Not found\n");
-      return true;
-    }
-    sendAsset(req, res, asset, ASSET_CACHE_CONTROL);
+    if (!allowReadOnly(req, res)) return true;
+    sendNamedAsset(req, res, files, pathname.slice(assetPrefix.length));
     return true;
   };
 }

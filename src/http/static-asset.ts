@@ -57,6 +57,27 @@ export function readPackageFile(owner: string, packageName: string, file: string
   }
 }
 
+export const ASSET_CACHE_CONTROL = "public, max-age=86400";
+
+/** Answers 405 unless the request is a GET or HEAD; true when the request may go on. */
+export function allowReadOnly(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method === "GET" || req.method === "HEAD") return true;
+  res.writeHead(405, { Allow: "GET, HEAD", "Content-Type": "text/plain; charset=utf-8" });
+  res.end("Method not allowed\n");
+  return false;
+}
+
+/** The asset of that name, or 404. An exact lookup in a fixed map: "../x", "%2e%2e/x" and the like are simply not found. */
+export function sendNamedAsset(req: IncomingMessage, res: ServerResponse, files: ReadonlyMap<string, StaticAsset>, name: string): void {
+  const asset = files.get(name);
+  if (asset === undefined) {
+    res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff" });
+    res.end(req.method === "HEAD" ? undefined : "Not found\n");
+    return;
+  }
+  sendAsset(req, res, asset, ASSET_CACHE_CONTROL);
+}
+
 /** 200 with the (gzipped, when accepted) body, or 304 when the client already holds this ETag. */
 export function sendAsset(req: IncomingMessage, res: ServerResponse, asset: StaticAsset, cacheControl: string): void {
   const useGzip = asset.gzip !== undefined && (parseQualities(req.headers["accept-encoding"]).get("gzip") ?? 0) > 0;

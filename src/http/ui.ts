@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { UI_CSS, UI_ICON_SVG, UI_SCRIPT, renderUiHtml } from "./ui-page";
-import { CSS_TYPE, JS_TYPE, SVG_TYPE, makeAsset, pathOf, readPackageFile, safeHost, sendAsset, type StaticAsset } from "./static-asset";
+import { CSS_TYPE, JS_TYPE, SVG_TYPE, makeAsset, pathOf, readPackageFile, safeHost, sendNamedAsset, allowReadOnly, type StaticAsset } from "./static-asset";
 
 export interface UiOptions {
   /** Where the GraphQL endpoint (HTTP and graphql-ws) lives, e.g. "/graphql". */
@@ -11,7 +11,6 @@ export type UiHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 const PAGE_PATH = "/";
 const ASSETS_PREFIX = "/ui/";
-const ASSET_CACHE_CONTROL = "public, max-age=86400";
 
 let assets: ReadonlyMap<string, StaticAsset> | undefined;
 
@@ -37,23 +36,12 @@ export function createUiHandler(opts: UiOptions): UiHandler {
     const pathname = pathOf(req);
     const isPage = pathname === PAGE_PATH;
     if (!isPage && !pathname.startsWith(ASSETS_PREFIX)) return false;
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      res.writeHead(405, { Allow: "GET, HEAD", "Content-Type": "text/plain; charset=utf-8" });
-      res.end("Method not allowed\n");
-      return true;
-    }
+    if (!allowReadOnly(req, res)) return true;
     if (isPage) {
       sendPage(req, res, page);
       return true;
     }
-    // An exact lookup in a fixed map: "../x", "%2e%2e/x" and the like are simply not found.
-    const asset = files.get(pathname.slice(ASSETS_PREFIX.length));
-    if (asset === undefined) {
-      res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff" });
-      res.end(req.method === "HEAD" ? undefined : "Not found\n");
-      return true;
-    }
-    sendAsset(req, res, asset, ASSET_CACHE_CONTROL);
+    sendNamedAsset(req, res, files, pathname.slice(ASSETS_PREFIX.length));
     return true;
   };
 }
