@@ -1,4 +1,6 @@
+import { isUtf8 } from "node:buffer";
 import { isJsonObject } from "./json";
+import { ABSENT_START, FIELD, NULL_START, scanEventRecord, type ScannedRecord } from "./record-scan";
 /** One event as the engine sees it (DESIGN.md "The event"); `payload` is a JSON object. */
 export interface EngineEvent {
   readonly id: string;
@@ -68,7 +70,34 @@ export function normalizeEvent(
 ): { event: EngineEvent } | { problems: EventProblem[] } {
   const problems: EventProblem[] = [];
   const add = (field: string, message: string) => problems.push({ field, message });
+  const envelope = checkEnvelope(input, nowMs, add);
+  const payloadProblem = payloadWithinLimits && isJsonObject(input.payload) ? null : checkPayload(input.payload);
+  if (payloadProblem !== null) add("payload", payloadProblem);
+  if (problems.length > 0) return { problems };
+  return {
+    event: {
+      id: envelope.id ?? generateId(),
+      customerId: envelope.customerId as string,
+      application: envelope.application as string,
+      objectType: envelope.objectType,
+      eventType: envelope.eventType as string,
+      occurredAtMs: envelope.occurredAtMs as number,
+      payload: input.payload as Record<string, unknown>,
+    },
+  };
+}
 
+/** The envelope's fields as checked; a field is null where a problem was added for it. */
+interface CheckedEnvelope {
+  readonly id: string | null;
+  readonly customerId: string | null;
+  readonly application: string | null;
+  readonly objectType: string | null;
+  readonly eventType: string | null;
+  readonly occurredAtMs: number | null;
+}
+
+function checkEnvelope(input: EventFields, nowMs: number, add: (field: string, message: string) => void): CheckedEnvelope {
   let id: string | null = null;
   if (input.id !== undefined && input.id !== null) {
     if (typeof input.id !== "string" || input.id.length === 0 || input.id.length > EVENT_LIMITS.idMaxChars) {
@@ -81,7 +110,8 @@ export function normalizeEvent(
   }
 
   const customerId = input.customerId;
-  if (typeof customerId !== "string" || !CUSTOMER_ID.test(customerId)) {
+  const validCustomer = typeof customerId === "string" && CUSTOMER_ID.test(customerId);
+  if (!validCustomer) {
     add("customerId", "must be 1 to 128 characters: letters, digits and . _ : @ -, starting with a letter or digit");
   }
   const application = requiredText(input.application, "application", add);
@@ -98,22 +128,7 @@ export function normalizeEvent(
         `(${new Date(nowMs).toISOString()}); send the time the event happened, with its UTC offset`,
     );
   }
-
-  const payloadProblem = payloadWithinLimits && isJsonObject(input.payload) ? null : checkPayload(input.payload);
-  if (payloadProblem !== null) add("payload", payloadProblem);
-
-  if (problems.length > 0) return { problems };
-  return {
-    event: {
-      id: id ?? generateId(),
-      customerId: customerId as string,
-      application: application as string,
-      objectType,
-      eventType: eventType as string,
-      occurredAtMs: occurredAtMs as number,
-      payload: input.payload as Record<string, unknown>,
-    },
-  };
+  return { id, customerId: validCustomer ? customerId : null, application, objectType, eventType, occurredAtMs };
 }
 
 /**
@@ -122,6 +137,32 @@ export function normalizeEvent(
  * Never throws for any bytes; only an exception from `generateId` itself propagates.
  */
 export function decodeEventRecord(
+  bytes: Uint8Array,
+  nowMs: number,
+  generateId: () => string,
+): { event: EngineEvent } | { reason: string } {
+  if (bytes.byteLength > EVENT_RECORD_MAX_BYTES) {
+    return { reason: `record is ${bytes.byteLength} bytes, over the limit of ${EVENT_RECORD_MAX_BYTES}` };
+  }
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (!isUtf8(buffer)) return { reason: "record is not valid UTF-8" };
+  // Re-encoding a parsed payload grows it at most ~5.25× (see textWithinLimits): a record this small
+  // cannot hold a payload over the limit, so the scan's proof suffices.
+  if (buffer.byteLength * 6 <= EVENT_LIMITS.payloadMaxBytes) {
+    const scanned = scanEventRecord(buffer);
+    if (scanned !== null) {
+      const event = eventOfScan(buffer, scanned, nowMs, generateId);
+      if (event !== null) return { event };
+    }
+  }
+  return decodeEventRecordFully(buffer, nowMs, generateId);
+}
+
+/**
+ * decodeEventRecord without the scan: decode, JSON.parse, check. The reference the scan is tested
+ * against, and the path for every record the scan does not prove.
+ */
+export function decodeEventRecordFully(
   bytes: Uint8Array,
   nowMs: number,
   generateId: () => string,
@@ -357,4 +398,110 @@ function describeJson(value: unknown): string {
   if (Array.isArray(value)) return "a JSON array";
   if (typeof value === "object") return "an object";
   return `a ${typeof value}`;
+}
+
+/**
+ * An event decoded from a record by the scan: the envelope as strings, the payload parsed from the
+ * record's bytes when first read (most events route to no alert and never are).
+ */
+class RecordEvent implements EngineEvent {
+  private parsed: Record<string, unknown> | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly customerId: string,
+    readonly application: string,
+    readonly objectType: string | null,
+    readonly eventType: string,
+    readonly occurredAtMs: number,
+    private readonly bytes: Buffer,
+    private readonly payloadStart: number,
+    private readonly payloadEnd: number,
+  ) {}
+
+  get payload(): Record<string, unknown> {
+    // The scan proved the span a JSON object within the limits: this parse cannot throw.
+    return (this.parsed ??= JSON.parse(this.payloadJson()) as Record<string, unknown>);
+  }
+
+  payloadJson(): string {
+    return this.bytes.toString("utf8", this.payloadStart, this.payloadEnd);
+  }
+}
+
+/** The event of a scanned record, or null when its envelope has a problem (the full path reports it). */
+function eventOfScan(buffer: Buffer, scanned: ScannedRecord, nowMs: number, generateId: () => string): EngineEvent | null {
+  const { spans, nonAscii } = scanned;
+  const payloadStart = spans[2 * FIELD.payload];
+  if (payloadStart < 0) return null;
+  const text = (field: number): string | null | undefined => {
+    const start = spans[2 * field];
+    if (start === ABSENT_START) return undefined;
+    if (start === NULL_START) return null;
+    return buffer.toString((nonAscii & (1 << field)) !== 0 ? "utf8" : "latin1", start, spans[2 * field + 1]);
+  };
+  const timeStart = spans[2 * FIELD.occurredAt];
+  const occurredAt = timeStart >= 0 ? (timeOfBytes(buffer, timeStart, spans[2 * FIELD.occurredAt + 1]) ?? text(FIELD.occurredAt)) : text(FIELD.occurredAt);
+  let problems = 0;
+  const envelope = checkEnvelope(
+    { id: text(FIELD.id), customerId: text(FIELD.customerId), application: text(FIELD.application), objectType: text(FIELD.objectType), eventType: text(FIELD.eventType), occurredAt },
+    nowMs,
+    () => problems++,
+  );
+  if (problems > 0) return null;
+  return new RecordEvent(
+    envelope.id ?? generateId(),
+    envelope.customerId as string,
+    envelope.application as string,
+    envelope.objectType,
+    envelope.eventType as string,
+    envelope.occurredAtMs as number,
+    buffer,
+    payloadStart,
+    spans[2 * FIELD.payload + 1],
+  );
+}
+
+/**
+ * The epoch milliseconds of "YYYY-MM-DDTHH:MM:SSZ" or "YYYY-MM-DDTHH:MM:SS.mmmZ" (what our writers
+ * send) read from bytes, or null for any other form (parseDateTime then judges the text).
+ */
+function timeOfBytes(b: Uint8Array, start: number, end: number): number | null {
+  const length = end - start;
+  if ((length !== 20 && length !== 24) || b[start + 4] !== 0x2d || b[start + 7] !== 0x2d || b[start + 10] !== 0x54 || b[start + 13] !== 0x3a || b[start + 16] !== 0x3a || b[end - 1] !== 0x5a) {
+    return null;
+  }
+  const digits = (from: number, count: number): number => {
+    let value = 0;
+    for (let k = from; k < from + count; k++) {
+      const d = b[start + k] - 0x30;
+      if (d < 0 || d > 9) return -1;
+      value = value * 10 + d;
+    }
+    return value;
+  };
+  let ms = 0;
+  if (length === 24) {
+    if (b[start + 19] !== 0x2e) return null;
+    ms = digits(20, 3);
+  }
+  const year = digits(0, 4);
+  const month = digits(5, 2);
+  const day = digits(8, 2);
+  const hour = digits(11, 2);
+  const minute = digits(14, 2);
+  const second = digits(17, 2);
+  // years before 100 would need Date.UTC's two-digit-year rule; they are refused anyway (before 1970)
+  if (ms < 0 || year < 1970 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+    return null;
+  }
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
+/**
+ * The payload as JSON text, for the archive: the record's own bytes when the event was decoded from a
+ * record by the scan (no re-encoding), else JSON.stringify of the payload.
+ */
+export function eventPayloadJson(event: EngineEvent): string {
+  return event instanceof RecordEvent ? event.payloadJson() : JSON.stringify(event.payload);
 }

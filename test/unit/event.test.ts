@@ -5,6 +5,7 @@ import {
   type EngineEvent, type EventFields, type EventProblem,
 } from "../../src/engine/event";
 import { jsonDepth } from "../../src/engine/json";
+import { plainEvent } from "../support/plain-event";
 
 const NOW = Date.parse("2024-05-01T12:00:00.000Z");
 const valid: EventFields = {
@@ -375,7 +376,7 @@ describe("decodeEventRecord", () => {
     const stored = { ...event, occurredAt: new Date(event.occurredAtMs).toISOString(), occurredAtMs: undefined };
     const result = decodeEventRecord(record(stored), NOW, generateId);
     assert.ok("event" in result);
-    assert.deepEqual(result.event, event);
+    assert.deepEqual(plainEvent(result.event), event);
   });
 
   test("never throws, whatever the bytes", () => {
@@ -386,7 +387,8 @@ describe("decodeEventRecord", () => {
       const bytes = base.slice(0, next() % (base.length + 1));
       for (let j = next() % 4; j > 0; j--) if (bytes.length > 0) bytes[next() % bytes.length] = next() % 256;
       const result = decodeEventRecord(bytes, NOW, generateId);
-      assert.ok("event" in result || typeof result.reason === "string");
+      // the payload of a decoded event is read too: a scanned record parses it only then
+      assert.ok("event" in result ? typeof result.event.payload === "object" : typeof result.reason === "string");
     }
   });
 });
