@@ -1,4 +1,5 @@
 import { RE2JS, RE2JSException } from "re2js";
+import { memoized } from "./memo";
 
 export const MAX_REGEX_LENGTH = 1000;
 
@@ -65,9 +66,21 @@ function flagBits(flags: string): number {
 
 /**
  * Compiles a JavaScript-syntax regular expression to a linear-time matcher (re2js), so that a
- * pattern like (a+)+$ cannot stall the engine on a hostile payload.
+ * pattern like (a+)+$ cannot stall the engine on a hostile payload. Alerts with the same pattern
+ * share one matcher.
  */
 export function compileRegex(pattern: string, flags = ""): RegexMatcher {
+  return compiledRegex(`${flags.length} ${flags}${pattern}`);
+}
+
+// The key is "<flags length> <flags><pattern>", which splits one way only.
+const compiledRegex = memoized(10_000, (key) => {
+  const space = key.indexOf(" ");
+  const flagsEnd = space + 1 + Number(key.slice(0, space));
+  return compileUncached(key.slice(flagsEnd), key.slice(space + 1, flagsEnd));
+});
+
+function compileUncached(pattern: string, flags: string): RegexMatcher {
   if (pattern.length > MAX_REGEX_LENGTH) {
     throw new RegexError(`the pattern is ${pattern.length} characters long; the limit is ${MAX_REGEX_LENGTH}`);
   }

@@ -1,4 +1,5 @@
 import { deepEqual, isJsonObject, membershipTest } from "../json";
+import { memoized } from "../memo";
 import { compileRegex, RegexError } from "../regex";
 import { invalidAt } from "./errors";
 import {
@@ -349,10 +350,13 @@ function compileFilter(expr: FilterExpr): Test {
 }
 
 /**
- * Compiles a JSONPath once into closures. Throws PathSyntaxError (with a 0-based position and a
- * reason) for anything outside the supported subset; nothing in the path is ever run as code.
+ * Compiles a JSONPath once into closures, shared by every alert with the same path. Throws
+ * PathSyntaxError (with a 0-based position and a reason) for anything outside the supported subset;
+ * nothing in the path is ever run as code.
  */
-export function compilePath(source: string): CompiledPath {
+export const compilePath: (source: string) => CompiledPath = memoized(50_000, compileUncached);
+
+function compileUncached(source: string): CompiledPath {
   const ast = parsePath(source);
   const definite = isDefinite(ast);
   if (definite) {
