@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { compileAlert, type AlertVersion } from "../src/engine/compile-alert";
-import { decodeEventRecord, type EngineEvent } from "../src/engine/event";
+import { decodeEventRecord, payloadFor, type EngineEvent } from "../src/engine/event";
 import { AlertRouter } from "../src/engine/router";
 import { advance, applyEvent, createStatus, nextDueMs, type StatusSpec, type StatusState } from "../src/engine/status";
 import { rulesEngineEvent, rulesEngineIndex, seedStyleEvent, seedStyleIndex } from "./baselines";
@@ -210,12 +210,12 @@ async function child(kind: Kind, alertCount: number, rate: number, workloadFile:
       return false;
     }
     const event: EngineEvent = decoded.event;
-    const payload = event.payload;
     const matches = router.route(event);
     routed += matches.length;
     let any = false;
     for (let m = 0; m < matches.length; m++) {
       const alert = matches[m];
+      const payload = payloadFor(event, matches.length === 1 ? alert.payloadKeys : null);
       if (!alert.qualifies(payload)) continue;
       any = true;
       const spec = specs.get(alert.id) as StatusSpec;

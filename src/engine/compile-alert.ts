@@ -1,7 +1,7 @@
 import { validateDefinition, type AlertDefinition, type DefinitionIssue } from "./alert-definition";
 import { compileCondition, type CompiledCondition, type ConditionOperator, type ConditionSpec } from "./condition";
 import type { EngineEvent } from "./event";
-import { compilePath, type CompiledPath } from "./jsonpath";
+import { compilePath, pathRootKeys, type CompiledPath } from "./jsonpath";
 
 /** One saved version of an alert: what a control tells the engine to apply. */
 export interface AlertVersion extends AlertDefinition {
@@ -13,6 +13,11 @@ export interface CompiledAlert {
   readonly id: string;
   readonly version: number;
   readonly definition: AlertVersion;
+  /**
+   * The payload's top-level members that the alert's paths read (null: any). A payload holding just
+   * these gives every method below the same answers as the whole payload.
+   */
+  readonly payloadKeys: readonly string[] | null;
   /** Conditions (AND) and jsonPath non-empty; selectors are the router's job. */
   qualifies(payload: Record<string, unknown>): boolean;
   /** JSON array text of the first value at each groupBy path (null where missing), e.g. '["a@x.com",null]'; null when there is no groupBy. */
@@ -79,6 +84,7 @@ export function compileAlert(def: AlertVersion): CompiledAlert {
     id: def.id,
     version: def.version,
     definition: def,
+    payloadKeys: payloadKeysOf(def),
     qualifies(payload: Record<string, unknown>): boolean {
       for (let i = 0; i < conditions.length; i++) if (!conditions[i].test(payload)) return false;
       return jsonPath === null || jsonPath.first(payload) !== undefined;
@@ -105,6 +111,19 @@ export function compileAlert(def: AlertVersion): CompiledAlert {
   });
   compiledParts.set(alert, { conditions, jsonPath });
   return alert;
+}
+
+/** The union of every path's root keys; null when any path may read any member. */
+function payloadKeysOf(def: AlertVersion): readonly string[] | null {
+  const paths = [...def.conditions.map((c) => c.path), def.jsonPath, ...def.groupBy, def.entityPath, def.aggregation.path];
+  const keys = new Set<string>();
+  for (const path of paths) {
+    if (path === null) continue;
+    const rootKeys = pathRootKeys(path);
+    if (rootKeys === null) return null;
+    for (const key of rootKeys) keys.add(key);
+  }
+  return Object.freeze([...keys]);
 }
 
 /**

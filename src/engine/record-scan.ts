@@ -15,6 +15,11 @@ export interface ScannedRecord {
   readonly spans: Int32Array;
   /** Bit f set: field f's string has a byte ≥ 0x80 (decode as UTF-8, not Latin-1). */
   readonly nonAscii: number;
+  /**
+   * The payload's members in document order, four numbers each: the name's start and end (without
+   * quotes), the value's start and end; null when a name is escaped (then only the whole payload serves).
+   */
+  readonly members: readonly number[] | null;
 }
 
 /** The envelope fields, in the order of ScannedRecord.spans (two slots each). */
@@ -121,17 +126,17 @@ const IN_OBJECT = 1;
 const IN_ARRAY = 2;
 
 /**
- * b[i] starts a member's value in the record (level 1 for a container). The index after the value,
- * or -1. Iterative, so hostile nesting cannot overflow the stack.
+ * b[i] starts a value that may open at most `maxDepth` levels of containers. The index after the
+ * value, or -1. Iterative, so hostile nesting cannot overflow the stack.
  */
-function skipValue(b: Uint8Array, i: number, n: number): number {
+function skipValue(b: Uint8Array, i: number, n: number, maxDepth: number): number {
   let depth = 0;
   for (;;) {
     // i is at the start of a value
     if (i >= n) return -1;
     const c = b[i];
     if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-      if (depth === MAX_LEVEL) return -1;
+      if (depth === maxDepth) return -1;
       depth++;
       OPEN_KINDS[depth] = c === OPEN_OBJECT ? IN_OBJECT : IN_ARRAY;
       i = skipSpace(b, i + 1, n);
@@ -211,6 +216,7 @@ export function scanEventRecord(b: Uint8Array): ScannedRecord | null {
   const n = b.length;
   const spans = new Int32Array(FIELDS * 2).fill(ABSENT_START);
   let nonAscii = 0;
+  let members: number[] | null = null;
   let i = skipSpace(b, 0, n);
   if (i >= n || b[i] !== OPEN_OBJECT) return null;
   i = skipSpace(b, i + 1, n);
@@ -233,8 +239,10 @@ export function scanEventRecord(b: Uint8Array): ScannedRecord | null {
       if (field === FIELD.payload) {
         if (c !== OPEN_OBJECT) return null;
         const start = i;
-        i = skipValue(b, i, n);
+        members = [];
+        i = scanPayload(b, i, n, members);
         if (i < 0) return null;
+        if (members.length === 1) members = null;
         spans[2 * field] = start;
         spans[2 * field + 1] = i;
       } else if (field >= 0) {
@@ -256,7 +264,7 @@ export function scanEventRecord(b: Uint8Array): ScannedRecord | null {
           return null;
         }
       } else {
-        i = skipValue(b, i, n);
+        i = skipValue(b, i, n, MAX_LEVEL);
         if (i < 0) return null;
       }
       i = skipSpace(b, i, n);
@@ -270,5 +278,41 @@ export function scanEventRecord(b: Uint8Array): ScannedRecord | null {
       break;
     }
   }
-  return skipSpace(b, i, n) === n ? { spans, nonAscii } : null;
+  return skipSpace(b, i, n) === n ? { spans, nonAscii, members } : null;
 }
+
+/**
+ * b[i] is the '{' of the payload (level 1): its members' spans go to `members` (a lone -1 when a name
+ * is escaped). The index after the payload, or -1.
+ */
+function scanPayload(b: Uint8Array, i: number, n: number, members: number[]): number {
+  i = skipSpace(b, i + 1, n);
+  if (i < n && b[i] === CLOSE_OBJECT) return i + 1;
+  for (;;) {
+    if (i >= n || b[i] !== QUOTE) return -1;
+    const nameStart = i + 1;
+    i = skipString(b, i, n);
+    if (i < 0) return -1;
+    const nameEnd = i - 1;
+    i = skipSpace(b, i, n);
+    if (i >= n || b[i] !== COLON) return -1;
+    i = skipSpace(b, i + 1, n);
+    const valueStart = i;
+    i = skipValue(b, i, n, MAX_LEVEL - 1);
+    if (i < 0) return -1;
+    if (members.length !== 1) {
+      let plain = true;
+      for (let k = nameStart; k < nameEnd; k++) if (b[k] === BACKSLASH) plain = false;
+      if (plain) members.push(nameStart, nameEnd, valueStart, i);
+      else members.splice(0, members.length, -1);
+    }
+    i = skipSpace(b, i, n);
+    if (i >= n) return -1;
+    if (b[i] === COMMA) {
+      i = skipSpace(b, i + 1, n);
+      continue;
+    }
+    return b[i] === CLOSE_OBJECT ? i + 1 : -1;
+  }
+}
+

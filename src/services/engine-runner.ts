@@ -19,7 +19,7 @@ import {
 } from "../engine/status";
 import { TimerHeap } from "../engine/timer-heap";
 import type { ControlReader, EventBatch, EventReader } from "../log/log";
-import type { EngineEvent } from "../engine/event";
+import { payloadFor, type EngineEvent } from "../engine/event";
 import type { AlertRevision, CrossingRow, DeadLetter, EngineStore, PositionUpdate, StatusKey, StatusRow } from "../store/engine-store";
 import type { HistoryStore } from "../store/history-store";
 import { Rebuild } from "./rebuild";
@@ -506,10 +506,11 @@ export class EngineRunner {
       for (let i = 0; i < matches.length; i++) {
         const alert = matches[i];
         this.counters.eventsEvaluated++;
-        if (!alert.qualifies(event.payload)) continue;
+        const payload = payloadFor(event, matches.length === 1 ? alert.payloadKeys : null);
+        if (!alert.qualifies(payload)) continue;
         this.counters.eventsQualified++;
         const applied = this.alerts.get(alert.id)!;
-        const key: StatusKey = { alertId: alert.id, customerId: event.customerId, groupKey: alert.groupKey(event.payload) };
+        const key: StatusKey = { alertId: alert.id, customerId: event.customerId, groupKey: alert.groupKey(payload) };
         const id = statusId(key);
         let live = this.statuses.get(id);
         if (live && !this.catchUp(live, applied, nowMs)) live = undefined;
@@ -517,7 +518,7 @@ export class EngineRunner {
         if (!live) {
           live = { key, partition: record.partition, id, origin: `${record.partition}:${record.position}`, state: createStatus(applied.spec, nowMs), alertVersion: alert.version };
         }
-        const input = { eventTimeMs: event.occurredAtMs, values: alert.aggregateValues(event.payload), entity: alert.entity(event.payload) };
+        const input = { eventTimeMs: event.occurredAtMs, values: alert.aggregateValues(payload), entity: alert.entity(payload) };
         const { outcome, crossing } = applyEvent(applied.spec, live.state, input, nowMs);
         if (outcome === "late") this.counters.lateEvents++;
         if (outcome !== "applied" && created) continue;
