@@ -1,5 +1,6 @@
 import { cloneJson, deepEqual, isEmptyValue, membershipTest } from "./json";
 import { compilePath, PathSyntaxError, type CompiledPath } from "./jsonpath";
+import { Memo } from "./memo";
 import { compileRegex, MAX_REGEX_LENGTH, RegexError } from "./regex";
 
 export type ConditionOperator =
@@ -223,6 +224,18 @@ export function compileCondition(spec: ConditionSpec): CompiledCondition {
   }
   const path = compileConditionPath(spec.path);
   const operand = validateOperand(operator, spec.value);
+  // Shared by operand: a scalar or a flat list (a nested one, however deep, is compiled on its own).
+  // Operands with the same JSON judge alike (-0 and 0 too: the operators compare with ===).
+  if (!isFlat(operand)) return compileValid(path, operator, operand);
+  return compiledConditions.get(JSON.stringify([path.source, operator, operand ?? null]), () => compileValid(path, operator, operand));
+}
+
+const isScalar = (value: unknown): boolean => value === null || typeof value !== "object";
+const isFlat = (operand: unknown): boolean => isScalar(operand) || (Array.isArray(operand) && operand.every(isScalar));
+
+const compiledConditions = new Memo<CompiledCondition>(50_000);
+
+function compileValid(path: CompiledPath, operator: ConditionOperator, operand: unknown): CompiledCondition {
   const { positive, quantifier } = semanticsOf(operator, operand);
 
   const judge = (values: readonly unknown[]): boolean => {

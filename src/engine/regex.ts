@@ -1,5 +1,5 @@
 import { RE2JS, RE2JSException } from "re2js";
-import { memoized } from "./memo";
+import { Memo } from "./memo";
 
 export const MAX_REGEX_LENGTH = 1000;
 
@@ -70,15 +70,11 @@ function flagBits(flags: string): number {
  * share one matcher.
  */
 export function compileRegex(pattern: string, flags = ""): RegexMatcher {
-  return compiledRegex(`${flags.length} ${flags}${pattern}`);
+  // "<flags length> <flags><pattern>" reads one way only
+  return compiledRegexes.get(`${flags.length} ${flags}${pattern}`, () => compileUncached(pattern, flags));
 }
 
-// The key is "<flags length> <flags><pattern>", which splits one way only.
-const compiledRegex = memoized(10_000, (key) => {
-  const space = key.indexOf(" ");
-  const flagsEnd = space + 1 + Number(key.slice(0, space));
-  return compileUncached(key.slice(flagsEnd), key.slice(space + 1, flagsEnd));
-});
+const compiledRegexes = new Memo<RegexMatcher>(10_000);
 
 function compileUncached(pattern: string, flags: string): RegexMatcher {
   if (pattern.length > MAX_REGEX_LENGTH) {

@@ -1,5 +1,5 @@
 import { deepEqual, isJsonObject, membershipTest } from "../json";
-import { memoized } from "../memo";
+import { Memo } from "../memo";
 import { compileRegex, RegexError } from "../regex";
 import { invalidAt } from "./errors";
 import {
@@ -354,7 +354,11 @@ function compileFilter(expr: FilterExpr): Test {
  * PathSyntaxError (with a 0-based position and a reason) for anything outside the supported subset;
  * nothing in the path is ever run as code.
  */
-export const compilePath: (source: string) => CompiledPath = memoized(50_000, compileUncached);
+export function compilePath(source: string): CompiledPath {
+  return compiledPaths.get(source, () => compileUncached(source));
+}
+
+const compiledPaths = new Memo<CompiledPath>(50_000);
 
 function compileUncached(source: string): CompiledPath {
   const ast = parsePath(source);
