@@ -20,7 +20,7 @@ import {
 import { TimerHeap } from "../engine/timer-heap";
 import type { ControlReader, EventBatch, EventReader } from "../log/log";
 import { payloadFor, type EngineEvent } from "../engine/event";
-import type { AlertRevision, CrossingRow, DeadLetter, EngineStore, PositionUpdate, StatusKey, StatusRow } from "../store/engine-store";
+import type { AlertRevision, CrossingRow, DeadLetter, EngineBatch, EngineStore, EventKey, PositionUpdate, StatusKey, StatusRow } from "../store/engine-store";
 import type { HistoryStore } from "../store/history-store";
 import { Rebuild } from "./rebuild";
 import type { EngineCounters } from "./engine-counters";
@@ -177,22 +177,42 @@ export class EngineRunner {
     // A rebuild's cutover is here, before this step's events: they are its live part.
     await this.launchRebuilds(this.now());
     const batch = await this.events.poll(this.positions, this.options.batchSize ?? 1000);
-    // Controls saved before these events were published apply to them (a separate stream may lag).
-    const lateControls = batch.records.length > 0 && this.controls.sync ? (await this.controls.sync(CONTROL_SYNC_TIMEOUT_MS), await this.applyControls()) : 0;
+    const tx = this.store.batch();
+    let worked: number;
+    try {
+      worked = await this.process(batch, tx, startedAt);
+    } catch (err) {
+      await tx.rollback();
+      throw err;
+    }
+    for (const rebuild of this.mergedRebuilds) await rebuild.done(this.history).catch(() => undefined);
+    this.mergedRebuilds = [];
+    return controls + worked > 0 || batch.records.length > 0;
+  }
+
+  /** Evaluates a batch and commits what it changed in tx; returns how many late controls and merges it applied. */
+  private async process(batch: EventBatch, tx: EngineBatch, startedAt: number): Promise<number> {
+    // Controls saved before these events were published apply to them (a separate stream may lag);
+    // meanwhile the batch claims its event keys, in the transaction that will commit its results.
+    const sync = batch.records.length > 0 && this.controls.sync !== undefined;
+    const [, duplicates] = await settleAll(
+      sync ? this.controls.sync!(CONTROL_SYNC_TIMEOUT_MS) : undefined,
+      this.options.archive ? this.claimEvents(tx, batch) : undefined,
+    );
+    const lateControls = sync ? await this.applyControls() : 0;
     if (lateControls > 0) await this.launchRebuilds(this.now());
-    const duplicates = this.options.archive ? await this.findDuplicates(batch) : undefined;
     const nowMs = this.now();
     this.evaluate(batch, nowMs, duplicates);
     this.tick(nowMs);
     const merged = this.mergeRebuilds(nowMs);
     this.collectStatusNotices(nowMs);
     if (this.hasChanges()) {
-      await this.commit(nowMs);
+      await this.commit(tx, nowMs);
       if (batch.records.length > 0) this.counters.observeBatch(performance.now() - startedAt);
+    } else {
+      await tx.rollback();
     }
-    for (const rebuild of this.mergedRebuilds) await rebuild.done(this.history).catch(() => undefined);
-    this.mergedRebuilds = [];
-    return controls + lateControls + merged > 0 || batch.records.length > 0;
+    return lateControls + merged;
   }
 
   private async load(): Promise<void> {
@@ -271,17 +291,18 @@ export class EngineRunner {
     for (const alertId of appliedHere.keys()) this.dropStatuses(alertId, [partition], true);
   }
 
-  private async findDuplicates(batch: EventBatch): Promise<Set<number>> {
-    const events = batch.records.flatMap((r, i) => ("event" in r ? [{ i, customerId: r.event.customerId, id: r.event.id }] : []));
-    const known = await this.store.knownEventKeys(events);
-    const duplicates = new Set<number>();
-    const seen = new Set<string>();
-    for (const { i, customerId, id } of events) {
-      const key = `${customerId}\u0000${id}`;
-      if (known.has(key) || seen.has(key)) duplicates.add(i);
-      seen.add(key);
-    }
-    return duplicates;
+  /** Claims the keys of the events evaluate() will count; returns the indexes of those seen before. */
+  private async claimEvents(tx: EngineBatch, batch: EventBatch): Promise<Set<number>> {
+    const keys: EventKey[] = [];
+    const next = new Map(this.positions);
+    batch.records.forEach((r, index) => {
+      const from = next.get(r.partition);
+      if (!this.owned.has(r.partition) || (from !== undefined && r.position < from)) return; // as evaluate() skips it
+      next.set(r.partition, r.position + 1n);
+      if ("event" in r) keys.push({ index, customerId: r.event.customerId, id: r.event.id });
+    });
+    const fresh = await tx.claimEventKeys(keys);
+    return new Set(keys.filter((k) => !fresh.has(k.index)).map((k) => k.index));
   }
 
   private resetMemory(): void {
@@ -655,7 +676,7 @@ export class EngineRunner {
     );
   }
 
-  private async commit(nowMs: number): Promise<void> {
+  private async commit(tx: EngineBatch, nowMs: number): Promise<void> {
     const upserts: StatusRow[] = [];
     for (const id of this.dirty) {
       const live = this.statuses.get(id);
@@ -687,7 +708,7 @@ export class EngineRunner {
     if (this.controls.durable) {
       positions.push({ consumer: CONTROLS_CONSUMER, partition: 0, next: this.controlPosition, expected: this.storedControlPosition });
     }
-    const stored = await this.store.commit({
+    const stored = await tx.commit({
       positions,
       upserts,
       deletes: [...this.removed.values()],
@@ -743,6 +764,14 @@ const statusId = (key: StatusKey): string => `${key.alertId}\u0000${key.customer
 export function crossingId(key: StatusKey, origin: string, sequence: number): string {
   const hex = createHash("sha256").update(`${key.alertId}|${key.customerId}|${key.groupKey ?? ""}|${origin}|${sequence}`).digest("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Waits for every piece of work, then fails with the first failure: none is left running behind our back. */
+async function settleAll<A, B>(a: Promise<A> | undefined, b: Promise<B> | undefined): Promise<[A | undefined, B | undefined]> {
+  const [ra, rb] = await Promise.allSettled([a, b]);
+  if (ra.status === "rejected") throw ra.reason;
+  if (rb.status === "rejected") throw rb.reason;
+  return [ra.value, rb.value];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

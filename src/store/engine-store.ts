@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from "pg";
 import type { AlertDefinition } from "../engine/alert-definition";
 import type { AlertVersion } from "../engine/compile-alert";
-import type { EngineEvent } from "../engine/event";
+import { eventPayloadJson, type EngineEvent } from "../engine/event";
 import type { TriggeredEntity } from "../engine/status";
 
 export const CROSSINGS_CHANNEL = "alerts_crossings";
@@ -92,7 +92,10 @@ export interface EngineCommit {
   /** The definitions now applied on each partition. */
   readonly engineAlerts: readonly { partition: number; alert: AlertRevision }[];
   readonly forgetAlerts: readonly { partition: number; alertId: string }[];
-  /** Events to archive (Kafka mode: the engine is the archive's writer); already deduplicated. */
+  /**
+   * Events to archive (Kafka mode: the engine is the archive's writer); already deduplicated, and their
+   * keys claimed in the same transaction (EngineBatch.claimEventKeys).
+   */
   readonly archive: readonly EngineEvent[];
   readonly crossings: readonly CrossingRow[];
   readonly deadLetters: readonly DeadLetter[];
@@ -147,14 +150,12 @@ export class EngineStore {
     return rowCount ?? 0;
   }
 
-  /** Which of these (customer, id) pairs the archive has seen already. */
-  async knownEventKeys(events: readonly { customerId: string; id: string }[]): Promise<Set<string>> {
-    if (events.length === 0) return new Set();
-    const { rows } = await this.pool.query<{ customer_id: string; event_id: string }>(
-      `SELECT k.customer_id, k.event_id FROM event_keys k JOIN unnest($1::text[], $2::text[]) AS i(customer_id, event_id) USING (customer_id, event_id)`,
-      [events.map((e) => e.customerId), events.map((e) => e.id)],
-    );
-    return new Set(rows.map((r) => `${r.customer_id}\u0000${r.event_id}`));
+  /**
+   * One batch's transaction, opened on first use: its event keys are claimed before evaluation and
+   * everything it changed commits after, so the dedupe and the archive are one atomic step.
+   */
+  batch(): EngineBatch {
+    return new EngineBatch(this.pool);
   }
 
   /** The alert's current row as a versioned definition, or null when it no longer exists. */
@@ -209,35 +210,112 @@ export class EngineStore {
 
   /** Commits one batch atomically; returns the crossings stored, with their per-customer cursors. */
   async commit(batch: EngineCommit): Promise<(CrossingRow & { cursor: bigint })[]> {
-    const client = await this.pool.connect();
+    return this.batch().commit(batch);
+  }
+}
+
+/** An event key to claim, by the index of its record in the batch. */
+export interface EventKey {
+  readonly index: number;
+  readonly customerId: string;
+  readonly id: string;
+}
+
+/**
+ * A batch's transaction on one connection. Claiming inserts the keys into event_keys (row locks held until
+ * the commit): an engine that took the partition over waits on them, then finds them claimed or, when we
+ * roll back (fenced), free.
+ */
+export class EngineBatch {
+  private client: PoolClient | undefined;
+  private claimed = false;
+  /**
+   * A checked-out client has no pool listener: a connection that dies between queries (PostgreSQL
+   * restarting while the batch evaluates) would emit an unhandled 'error' and end the process.
+   */
+  private broken: Error | undefined;
+  private readonly onError = (err: Error) => {
+    this.broken = err;
+  };
+
+  constructor(private readonly pool: Pool) {}
+
+  /** The indexes of the keys not seen before (the first occurrence of a key repeated in the batch). */
+  async claimEventKeys(keys: readonly EventKey[]): Promise<Set<number>> {
+    this.claimed = true;
+    if (keys.length === 0) return new Set();
+    const client = await this.open();
+    // Sorted, so that two engines claiming overlapping keys (a handover) lock them in one order.
+    const { rows } = await client.query<{ customer_id: string; event_id: string }>(
+      `INSERT INTO event_keys (customer_id, event_id, ingested_at)
+       SELECT k.customer_id, k.event_id, now() FROM unnest($1::text[], $2::text[]) AS k(customer_id, event_id) ORDER BY 1, 2
+       ON CONFLICT DO NOTHING RETURNING customer_id, event_id`,
+      [keys.map((k) => k.customerId), keys.map((k) => k.id)],
+    );
+    const fresh = new Set(rows.map((r) => `${r.customer_id}\u0000${r.event_id}`));
+    const taken = new Set<number>();
+    for (const key of keys) {
+      const text = `${key.customerId}\u0000${key.id}`;
+      if (!fresh.delete(text)) continue; // known, or a repeat within the batch
+      taken.add(key.index);
+    }
+    return taken;
+  }
+
+  /** Writes the batch and commits; on failure rolls back. Returns the crossings stored, with their cursors. */
+  async commit(batch: EngineCommit): Promise<(CrossingRow & { cursor: bigint })[]> {
     try {
-      await client.query("BEGIN");
+      const client = await this.open();
+      if (batch.archive.length > 0 && !this.claimed) {
+        const keys = batch.archive.map((e, index) => ({ index, customerId: e.customerId, id: e.id }));
+        const fresh = await this.claimEventKeys(keys);
+        batch = { ...batch, archive: batch.archive.filter((_, i) => fresh.has(i)) };
+      }
       const stored = await this.write(client, batch);
       await client.query("COMMIT");
       return stored;
     } catch (err) {
-      await client.query("ROLLBACK").catch(() => undefined);
+      await this.rollback();
       throw err;
     } finally {
-      client.release();
+      this.release();
     }
   }
 
-  private async write(client: PoolClient, batch: EngineCommit): Promise<(CrossingRow & { cursor: bigint })[]> {
-    // Positions first: a conflict means another engine owns the partition now, and nothing else is written.
-    for (const p of [...batch.positions].sort((a, b) => a.consumer.localeCompare(b.consumer) || a.partition - b.partition)) {
-      const result =
-        p.expected === null
-          ? await client.query(
-              `INSERT INTO engine_positions (consumer, partition, position, updated_at) VALUES ($1, $2, $3, now()) ON CONFLICT DO NOTHING`,
-              [p.consumer, p.partition, p.next.toString()],
-            )
-          : await client.query(
-              `UPDATE engine_positions SET position = $3, updated_at = now() WHERE consumer = $1 AND partition = $2 AND position = $4`,
-              [p.consumer, p.partition, p.next.toString(), p.expected.toString()],
-            );
-      if (result.rowCount !== 1) throw new PositionConflictError(`${p.consumer} partition ${p.partition} was committed by another engine`);
+  /** Abandons the batch (nothing is written); safe to call when it never opened. */
+  async rollback(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    await client.query("ROLLBACK").catch(() => undefined);
+    this.release();
+  }
+
+  private async open(): Promise<PoolClient> {
+    if (this.client) return this.client;
+    const client = await this.pool.connect();
+    client.on("error", this.onError);
+    this.client = client;
+    try {
+      await client.query("BEGIN");
+    } catch (err) {
+      this.broken ??= err as Error;
+      this.release();
+      throw err;
     }
+    return client;
+  }
+
+  /** Back to the pool; a broken connection is discarded instead. */
+  private release(): void {
+    const client = this.client;
+    if (!client) return;
+    this.client = undefined;
+    client.off("error", this.onError);
+    client.release(this.broken);
+  }
+
+  private async write(client: PoolClient, batch: EngineCommit): Promise<(CrossingRow & { cursor: bigint })[]> {
+    await this.movePositions(client, batch.positions);
     for (const d of batch.deleteAlerts) {
       await client.query(`DELETE FROM alert_statuses WHERE alert_id = $1 AND log_partition = $2`, [d.alertId, d.partition]);
     }
@@ -281,15 +359,49 @@ export class EngineStore {
     return stored;
   }
 
+  /**
+   * A conflict means another engine owns the partition now, and nothing is written. The stored ones move
+   * in one statement (a round trip per partition was most of a small batch's commit).
+   */
+  private async movePositions(client: PoolClient, positions: readonly PositionUpdate[]): Promise<void> {
+    const conflict = (p: { consumer: string; partition: number }) =>
+      new PositionConflictError(`${p.consumer} partition ${p.partition} was committed by another engine`);
+    for (const p of positions) {
+      if (p.expected !== null) continue;
+      const result = await client.query(
+        `INSERT INTO engine_positions (consumer, partition, position, updated_at) VALUES ($1, $2, $3, now()) ON CONFLICT DO NOTHING`,
+        [p.consumer, p.partition, p.next.toString()],
+      );
+      if (result.rowCount !== 1) throw conflict(p);
+    }
+    const updates = positions.filter((p) => p.expected !== null);
+    if (updates.length === 0) return;
+    const { rows } = await client.query<{ consumer: string; partition: number }>(
+      `UPDATE engine_positions p SET position = u.next, updated_at = now()
+       FROM unnest($1::text[], $2::int[], $3::bigint[], $4::bigint[]) AS u(consumer, partition, next, expected)
+       WHERE p.consumer = u.consumer AND p.partition = u.partition AND p.position = u.expected
+       RETURNING p.consumer, p.partition`,
+      [updates.map((p) => p.consumer), updates.map((p) => p.partition), updates.map((p) => p.next.toString()), updates.map((p) => p.expected!.toString())],
+    );
+    if (rows.length === updates.length) return;
+    const moved = new Set(rows.map((r) => `${r.consumer}:${r.partition}`));
+    throw conflict(updates.find((p) => !moved.has(`${p.consumer}:${p.partition}`)) ?? updates[0]);
+  }
+
   private async upsertStatuses(client: PoolClient, rows: readonly StatusRow[]): Promise<void> {
     // Sorted, so that concurrent engines lock rows in one order and cannot deadlock.
     const sorted = [...rows].sort((a, b) => compareKeys(a, b));
+    // entities and data travel as one JSON array each: a jsonb[] parameter escapes every quote in them.
     await client.query(
       `INSERT INTO alert_statuses (alert_id, customer_id, group_key, alert_version, state, value, count, window_start, window_end,
                                    last_event_at, last_crossing_at, entities, data, origin, log_partition, updated_at)
-       SELECT *, now() FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::float8[], $7::bigint[],
-                                    $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $12::jsonb[], $13::jsonb[], $14::text[],
-                                    $15::int[])
+       SELECT u.alert_id, u.customer_id, u.group_key, u.alert_version, u.state, u.value, u.count, u.window_start, u.window_end,
+              u.last_event_at, u.last_crossing_at, $12::jsonb -> (u.ord::int - 1), $13::jsonb -> (u.ord::int - 1), u.origin, u.log_partition, now()
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::float8[], $7::bigint[],
+                   $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $14::text[], $15::int[])
+         WITH ORDINALITY AS u(alert_id, customer_id, group_key, alert_version, state, value, count, window_start, window_end,
+                              last_event_at, last_crossing_at, origin, log_partition, ord)
+       ORDER BY u.ord
        ON CONFLICT (alert_id, customer_id, group_key) DO UPDATE SET log_partition = EXCLUDED.log_partition,
          alert_version = EXCLUDED.alert_version, state = EXCLUDED.state, value = EXCLUDED.value, count = EXCLUDED.count,
          window_start = EXCLUDED.window_start, window_end = EXCLUDED.window_end, last_event_at = EXCLUDED.last_event_at,
@@ -307,26 +419,24 @@ export class EngineStore {
         sorted.map((r) => time(r.windowEndMs)),
         sorted.map((r) => time(r.lastEventAtMs)),
         sorted.map((r) => time(r.lastCrossingAtMs)),
-        sorted.map((r) => JSON.stringify(r.entities)),
-        sorted.map((r) => JSON.stringify(r.data)),
+        JSON.stringify(sorted.map((r) => r.entities)),
+        JSON.stringify(sorted.map((r) => r.data)),
         sorted.map((r) => r.origin),
         sorted.map((r) => r.partition),
       ],
     );
   }
 
+  /** The events' keys were claimed in this transaction: each is new, and goes in as it is, in order. */
   private async archiveEvents(client: PoolClient, events: readonly EngineEvent[]): Promise<void> {
+    // The payloads travel as one JSON array of the records' own text (no re-encoding, no array escaping).
     await client.query(
-      `WITH input AS (
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[])
-           WITH ORDINALITY AS i(customer_id, event_id, application, object_type, event_type, occurred_at, payload, ord)
-       ), fresh AS (
-         INSERT INTO event_keys (customer_id, event_id, ingested_at) SELECT customer_id, event_id, now() FROM input
-         ON CONFLICT DO NOTHING RETURNING customer_id, event_id
-       )
-       INSERT INTO events (seq, customer_id, event_id, application, object_type, event_type, occurred_at, ingested_at, payload)
-       SELECT nextval('event_log_seq'), s.customer_id, s.event_id, s.application, s.object_type, s.event_type, s.occurred_at, now(), s.payload::jsonb
-       FROM (SELECT input.* FROM input JOIN fresh USING (customer_id, event_id) ORDER BY ord) s`,
+      `INSERT INTO events (seq, customer_id, event_id, application, object_type, event_type, occurred_at, ingested_at, payload)
+       SELECT nextval('event_log_seq'), i.customer_id, i.event_id, i.application, i.object_type, i.event_type, i.occurred_at, now(),
+              $7::jsonb -> (i.ord::int - 1)
+       FROM (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+               WITH ORDINALITY AS u(customer_id, event_id, application, object_type, event_type, occurred_at, ord)
+             ORDER BY u.ord) i`,
       [
         events.map((e) => e.customerId),
         events.map((e) => e.id),
@@ -334,7 +444,7 @@ export class EngineStore {
         events.map((e) => e.objectType),
         events.map((e) => e.eventType),
         events.map((e) => new Date(e.occurredAtMs).toISOString()),
-        events.map((e) => JSON.stringify(e.payload)),
+        `[${events.map(eventPayloadJson).join(",")}]`,
       ],
     );
   }
