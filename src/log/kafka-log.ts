@@ -156,7 +156,11 @@ export class KafkaEventAppender implements EventAppender {
   }
 }
 
+/** Read ahead of the engine: a full engine batch (app.ts) plus the next one arriving meanwhile. */
 const MAX_BUFFERED = 5_000;
+const EVENT_FETCH_MIN_BYTES = 16 * 1024;
+const EVENT_FETCH_MAX_WAIT_MS = 25;
+const OFFSET_COMMIT_INTERVAL_MS = 1_000;
 const PUBLISH_TIMEOUT_MS = 10_000;
 
 /** A broker that did not acknowledge in time; the API answers UNAVAILABLE (retriable). */
@@ -196,7 +200,10 @@ export class KafkaEventReader implements EventReader {
       sessionTimeout: 10_000,
       rebalanceTimeout: 10_000,
       heartbeatInterval: 1_000,
-      maxWaitTimeInMs: 100,
+      // Under load, a fetch per few records costs the broker more than the engine's work on them: wait for
+      // a few hundred records, never longer than a small share of the latency budget (issue 7).
+      minBytes: EVENT_FETCH_MIN_BYTES,
+      maxWaitTimeInMs: EVENT_FETCH_MAX_WAIT_MS,
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       this.assigned = [...(payload.memberAssignment[cluster.topics.events] ?? [])].sort((a, b) => a - b);
@@ -280,14 +287,28 @@ export class KafkaEventReader implements EventReader {
   }
 
   committed(positions: readonly PartitionPosition[]): void {
-    // Informational: PostgreSQL holds the positions that count. This lets tools show the group's lag.
+    // Informational: PostgreSQL holds the positions that count. This lets tools show the group's lag,
+    // so once a second is enough (an offset commit per batch was a broker write per batch).
+    for (const p of positions) this.uncommitted.set(p.partition, p.next);
+    this.offsetTimer ??= setTimeout(() => this.commitOffsets(), OFFSET_COMMIT_INTERVAL_MS);
+  }
+
+  private readonly uncommitted = new Map<number, bigint>();
+  private offsetTimer: NodeJS.Timeout | undefined;
+
+  private commitOffsets(): void {
+    this.offsetTimer = undefined;
     const owned = new Set(this.assigned);
-    const offsets = positions.filter((p) => owned.has(p.partition)).map((p) => ({ topic: this.cluster.topics.events, partition: p.partition, offset: p.next.toString() }));
-    if (offsets.length > 0) this.consumer.commitOffsets(offsets).catch(() => undefined);
+    const offsets = [...this.uncommitted]
+      .filter(([partition]) => owned.has(partition))
+      .map(([partition, next]) => ({ topic: this.cluster.topics.events, partition, offset: next.toString() }));
+    this.uncommitted.clear();
+    if (offsets.length > 0 && !this.closed) this.consumer.commitOffsets(offsets).catch(() => undefined);
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.offsetTimer);
     this.wake(this.drained);
     this.wake(this.arrived);
     await this.consumer.disconnect().catch(() => undefined);
