@@ -4,6 +4,7 @@ import { EngineState1764100000000 } from "./1764100000000-engine-state";
 import { LogPartitions1764200000000 } from "./1764200000000-log-partitions";
 import { PublishedKeys1764300000000 } from "./1764300000000-published-keys";
 import { History1764400000000 } from "./1764400000000-history";
+import { RetentionBrin1764500000000 } from "./1764500000000-retention-brin";
 
 export const migrations = [
   InitialSchema1764000000000,
@@ -11,4 +12,5 @@ export const migrations = [
   LogPartitions1764200000000,
   PublishedKeys1764300000000,
   History1764400000000,
+  RetentionBrin1764500000000,
 ];
