@@ -22,12 +22,13 @@ export function killAllServerProcesses(): void {
 
 /**
  * Starts the real entry point (dist/src/main.js) and waits, bounded, for its "API listening" line (or,
- * for ROLE=engine, "engine state loaded").
+ * for ROLE=engine, "engine state loaded"). nodeArgs go before the script (e.g. `--cpu-prof`, which
+ * NODE_OPTIONS does not accept).
  */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+export async function startServerProcess(env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<ServerProcess> {
   const ready = env.ROLE === "engine" ? /"msg":"engine state loaded"/ : /"url":"(http:[^"]+)".*"msg":"API listening"/;
   const startedAt = performance.now();
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
     env: { ...process.env, PORT: "0", LOG_LEVEL: "info", DATABASE_URL: "", ADMIN_API_KEY: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
