@@ -19,8 +19,10 @@ test("/metrics reports the engine's counters, crossings, lag, GraphQL traffic an
     const origin = new URL(t.url).origin;
     const text = await waitFor(async () => {
       const body = await (await fetch(`${origin}/metrics`)).text();
-      return (value(body, "alerts_events_qualified_total") ?? 0) >= 3 ? body : null;
-    }, "the events counted in the metrics");
+      // a batch's duration is observed once its commit is done, after its events were counted
+      const batches = value(body, 'alerts_batch_duration_ms_bucket{le="+Inf"}') ?? 0;
+      return (value(body, "alerts_events_qualified_total") ?? 0) >= 3 && batches >= 1 ? body : null;
+    }, "the events counted in the metrics, and their batch committed");
     assert.equal(value(text, "alerts_events_in_total"), 3);
     assert.match(text, /alerts_crossings_total\{direction="RAISED"\} 1/);
     assert.match(text, /alerts_consumer_lag_events\{partition="0"\} 0/);
