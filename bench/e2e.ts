@@ -20,7 +20,7 @@ const ROOT = join(__dirname, "..", "..");
 const CUSTOMERS = 100;
 const ALERTS = 1000;
 const STEP_SECONDS = Number(process.env.BENCH_STEP_SECONDS ?? 12);
-const RATES = (process.env.BENCH_RATES ?? "5000,10000,20000,30000").split(",").map(Number);
+const RATES = (process.env.BENCH_RATES ?? "2000,3000,4000,5000,6000,8000,10000,15000,20000,30000").split(",").map(Number);
 /** The target is at 5,000 events/s; a lower rate shows the path's own latency on a machine that cannot keep up. */
 const LATENCY_RATE = Number(process.env.BENCH_LATENCY_RATE ?? 5000);
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 20);
