@@ -1,7 +1,8 @@
 // One pass over a log record's bytes that proves it a valid event record without building it: the
 // JSON grammar (RFC 8259, as JSON.parse accepts it), the envelope's fields located, the payload's span
-// and depth. Most events route to no alert (issue 7: about 5% qualify), and those never need their
-// payload as objects; the rest parse the payload span once, when first read.
+// and depth, and where each payload member is. Most events route to no alert (issue 7: about 5%
+// qualify), and those never need their payload as objects; the rest parse, when first read, the
+// members their alert reads or the whole payload span.
 //
 // The scan is sound, not complete: it answers null ("not proven") for anything it does not handle
 // itself — \u escapes (they alone can spell U+0000 or an unpaired surrogate), an escaped envelope key
@@ -11,7 +12,7 @@
 
 /** What the scan found; a span is [start, end) in the record's bytes, start -1 when the key is absent. */
 export interface ScannedRecord {
-  /** Per envelope field (FIELD order): start and end of a string's content (without quotes), or NULL_SPAN. */
+  /** Per envelope field (FIELD order): start and end of a string's content (without quotes), or NULL_START twice. */
   readonly spans: Int32Array;
   /** Bit f set: field f's string has a byte ≥ 0x80 (decode as UTF-8, not Latin-1). */
   readonly nonAscii: number;
@@ -189,7 +190,11 @@ function skipValue(b: Uint8Array, i: number, n: number, maxDepth: number): numbe
 function skipMember(b: Uint8Array, i: number, n: number): number {
   if (i >= n || b[i] !== QUOTE) return -1;
   i = skipString(b, i, n);
-  if (i < 0) return -1;
+  return i < 0 ? -1 : skipColon(b, i, n);
+}
+
+/** b[i] is just after a member's name: the index of its value (after ':' and whitespace), or -1. */
+function skipColon(b: Uint8Array, i: number, n: number): number {
   i = skipSpace(b, i, n);
   if (i >= n || b[i] !== COLON) return -1;
   return skipSpace(b, i + 1, n);
@@ -231,10 +236,8 @@ export function scanEventRecord(b: Uint8Array): ScannedRecord | null {
       while (i < n && STRING_STOP[b[i]] === 0) i++;
       if (i >= n || b[i] !== QUOTE) return null;
       const field = fieldOf(b, keyStart, i);
-      i = skipSpace(b, i + 1, n);
-      if (i >= n || b[i] !== COLON) return null;
-      i = skipSpace(b, i + 1, n);
-      if (i >= n) return null;
+      i = skipColon(b, i + 1, n);
+      if (i < 0 || i >= n) return null;
       const c = b[i];
       if (field === FIELD.payload) {
         if (c !== OPEN_OBJECT) return null;
@@ -294,9 +297,8 @@ function scanPayload(b: Uint8Array, i: number, n: number, members: number[]): nu
     i = skipString(b, i, n);
     if (i < 0) return -1;
     const nameEnd = i - 1;
-    i = skipSpace(b, i, n);
-    if (i >= n || b[i] !== COLON) return -1;
-    i = skipSpace(b, i + 1, n);
+    i = skipColon(b, i, n);
+    if (i < 0) return -1;
     const valueStart = i;
     i = skipValue(b, i, n, MAX_LEVEL - 1);
     if (i < 0) return -1;
