@@ -269,10 +269,15 @@ function parseDateTime(text: string): number | null {
   const m = DATE_TIME.exec(text);
   if (m === null) return null;
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) return null;
+  if (!isCalendarTime(year, month, day, hour, minute, second)) return null;
   if (m[7] !== undefined && (Number(m[7]) > 23 || Number(m[8]) > 59)) return null;
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? null : ms;
+}
+
+/** A real day of a real month, and a time of day without leap seconds. */
+function isCalendarTime(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month) && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
 }
 
 function daysIn(year: number, month: number): number {
@@ -467,8 +472,6 @@ function timeOfBytes(b: Uint8Array, start: number, end: number): number | null {
   const minute = digits(14, 2);
   const second = digits(17, 2);
   // years before 100 would need Date.UTC's two-digit-year rule; they are refused anyway (before 1970)
-  if (ms < 0 || year < 1970 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
-    return null;
-  }
+  if (ms < 0 || year < 1970 || !isCalendarTime(year, month, day, hour, minute, second)) return null;
   return Date.UTC(year, month - 1, day, hour, minute, second, ms);
 }
