@@ -207,11 +207,6 @@ export class EngineStore {
       origin: r.origin,
     }));
   }
-
-  /** Commits one batch atomically; returns the crossings stored, with their per-customer cursors. */
-  async commit(batch: EngineCommit): Promise<(CrossingRow & { cursor: bigint })[]> {
-    return this.batch().commit(batch);
-  }
 }
 
 /** An event key to claim, by the index of its record in the batch. */
