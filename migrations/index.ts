@@ -5,6 +5,7 @@ import { LogPartitions1764200000000 } from "./1764200000000-log-partitions";
 import { PublishedKeys1764300000000 } from "./1764300000000-published-keys";
 import { History1764400000000 } from "./1764400000000-history";
 import { RetentionBrin1764500000000 } from "./1764500000000-retention-brin";
+import { Notifications1764600000000 } from "./1764600000000-notifications";
 
 export const migrations = [
   InitialSchema1764000000000,
@@ -13,4 +14,5 @@ export const migrations = [
   PublishedKeys1764300000000,
   History1764400000000,
   RetentionBrin1764500000000,
+  Notifications1764600000000,
 ];

@@ -34,6 +34,12 @@ import { EngineStore } from "./store/engine-store";
 import { maintainEventArchive } from "./store/event-archive";
 import { HistoryStore } from "./store/history-store";
 import { MonitoringStore } from "./store/monitoring-store";
+import { NotificationStore } from "./store/notification-store";
+import { ChannelSender } from "./notify/channel-sender";
+import { EmailSender } from "./notify/email-sender";
+import { NotificationResolver } from "./resolvers/notification.resolver";
+import { DeliveryDispatcher } from "./services/delivery-dispatcher";
+import { NotificationService } from "./services/notification-service";
 
 export interface RunningApp {
   /** The GraphQL endpoint, when this process serves the API. */
@@ -156,12 +162,41 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
 
     let http: RunningHttpServer | undefined;
     let activeSubscriptions = () => 0;
+    const notificationStore = new NotificationStore(pool);
     const metrics = new Metrics({
       counters,
       activeSubscriptions: () => activeSubscriptions(),
       consumerLag: engine ? () => consumerLag(engine!, kafka, historyStore) : undefined,
       backfills: engine ? () => engine!.backfillProgress() : undefined,
+      deliveryBacklog: config.deliveryConcurrency > 0 ? () => notificationStore.backlog() : undefined,
     });
+    // Links in notifications point at PUBLIC_URL, or at this API server once it listens.
+    let publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
+    const emailSender = new EmailSender({ url: config.smtpUrl, from: config.smtpFrom, timeoutMs: config.deliveryTimeoutMs });
+    stops.push({ part: "SMTP connections", stop: async () => emailSender.close() });
+    const channelSender = new ChannelSender(
+      { timeoutMs: config.deliveryTimeoutMs, allowPrivate: config.webhookAllowPrivate, maxResponseBytes: DELIVERY_RESPONSE_BYTES },
+      emailSender,
+    );
+    if (config.deliveryConcurrency > 0) {
+      const dispatcher = new DeliveryDispatcher(
+        notificationStore,
+        channelSender,
+        {
+          concurrency: config.deliveryConcurrency,
+          leaseSeconds: config.deliveryLeaseSeconds,
+          retrySeconds: config.deliveryRetrySeconds,
+          disableAfterSeconds: config.channelDisableAfterSeconds,
+          pollMs: DELIVERY_POLL_MS,
+          repeatCheckMs: REPEAT_CHECK_MS,
+          publicUrl: () => publicUrl,
+        },
+        logger.child({ component: "notifications" }),
+        (kind, result, latencyMs) => metrics.observeDelivery(kind, result, latencyMs),
+      );
+      dispatcher.start();
+      stops.push({ part: "delivery dispatcher", stop: () => dispatcher.stop() });
+    }
     if (config.role !== "engine") {
       const monitoringStore = new MonitoringStore(pool);
       const monitoring = new MonitoringService(monitoringStore);
@@ -194,6 +229,10 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
           [AlertMonitoringResolver, new AlertMonitoringResolver(monitoring)],
           [HistoryResolver, new HistoryResolver(historyService)],
           [AlertHistoryResolver, new AlertHistoryResolver(historyService)],
+          [
+            NotificationResolver,
+            new NotificationResolver(new NotificationService(notificationStore, channelSender, { allowPrivate: config.webhookAllowPrivate, publicUrl: () => publicUrl })),
+          ],
         ]),
         [
           rateLimitMiddleware({
@@ -213,6 +252,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
           (await databaseReachable(dataSource)) && (engine === undefined || engine.isReady) && (kafka === undefined || (await kafka.reachable())),
       });
       stops.push({ part: "HTTP server", stop: () => http!.close() });
+      if (config.publicUrl === undefined) publicUrl = new URL(http.url).origin;
       logger.info({ url: http.url }, "API listening");
     }
     if (config.role === "engine") {
@@ -238,6 +278,12 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
  * keeps up its batches stay small, and so does the latency.
  */
 const KAFKA_ENGINE_BATCH_EVENTS = 2_000;
+
+/** How often a dispatcher looks for due deliveries when it found none; how often for repeats. */
+const DELIVERY_POLL_MS = 250;
+const REPEAT_CHECK_MS = 5_000;
+/** The most of a receiver's answer kept (for the delivery log's error text). */
+const DELIVERY_RESPONSE_BYTES = 16_384;
 
 /** Events not yet consumed per owned partition: the log's end minus the engine's next position. */
 async function consumerLag(engine: EngineRunner, kafka: KafkaCluster | undefined, history: HistoryStore): Promise<Map<number, number>> {

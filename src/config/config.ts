@@ -33,6 +33,23 @@ export interface Config {
   readonly rateLimitMutationsPerSecond: number;
   /** Per API key and server: published events per second (bursts of 10× that). */
   readonly rateLimitEventsPerSecond: number;
+  /** Notifications may reach loopback, private and link-local addresses (tests, on-premises receivers). */
+  readonly webhookAllowPrivate: boolean;
+  /** EMAIL channels' SMTP server; unset: they fail with a message saying so. */
+  readonly smtpUrl: string | undefined;
+  readonly smtpFrom: string;
+  /** Waits before each retry of a failed delivery; one more failure after the last is FAILED. */
+  readonly deliveryRetrySeconds: readonly number[];
+  /** One delivery attempt's bound: connect, send and answer. */
+  readonly deliveryTimeoutMs: number;
+  /** Deliveries in flight at once in this process; 0: this process dispatches none. */
+  readonly deliveryConcurrency: number;
+  /** A claimed delivery whose dispatcher vanished is claimed again after this long. */
+  readonly deliveryLeaseSeconds: number;
+  /** A channel whose deliveries have failed this long without a success is disabled. */
+  readonly channelDisableAfterSeconds: number;
+  /** The live page's address as receivers should see it, for links in notifications; unset: this server's own. */
+  readonly publicUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -90,7 +107,19 @@ export function loadConfig(env: Env = process.env): Config {
     previewMaxEvents: read("PREVIEW_MAX_EVENTS", integer(1, 1_000_000_000, "an event count from 1 to 1000000000"), 5_000_000),
     rateLimitMutationsPerSecond: read("RATE_LIMIT_MUTATIONS_PER_SECOND", integer(1, 1_000_000, "a rate from 1 to 1000000"), 50),
     rateLimitEventsPerSecond: read("RATE_LIMIT_EVENTS_PER_SECOND", integer(1, 10_000_000, "a rate from 1 to 10000000"), 20_000),
+    webhookAllowPrivate: read("WEBHOOK_ALLOW_PRIVATE", flag, false),
+    smtpUrl: read<string | undefined>("SMTP_URL", smtpUrl, undefined),
+    smtpFrom: read("SMTP_FROM", (raw) => (/^[^\r\n]{3,320}$/.test(raw) && raw.includes("@") ? raw : "!expected a sender address, e.g. Alerts <alerts@example.com>"), "alerts@localhost"),
+    deliveryRetrySeconds: read("DELIVERY_RETRY_SECONDS", secondsList, [5, 300, 1_800, 7_200, 18_000, 36_000]),
+    deliveryTimeoutMs: read("DELIVERY_TIMEOUT_MS", integer(100, 60_000, "milliseconds from 100 to 60000"), 5_000),
+    deliveryConcurrency: read("DELIVERY_CONCURRENCY", integer(0, 1_000, "a count from 0 (no dispatching here) to 1000"), 16),
+    deliveryLeaseSeconds: read("DELIVERY_LEASE_SECONDS", integer(1, 3_600, "seconds from 1 to 3600"), 60),
+    channelDisableAfterSeconds: read("CHANNEL_DISABLE_AFTER_SECONDS", integer(1, 30 * 86_400, "seconds from 1 to 2592000"), 86_400),
+    publicUrl: read<string | undefined>("PUBLIC_URL", httpUrl, undefined),
   };
+  if (config.deliveryLeaseSeconds * 1000 <= config.deliveryTimeoutMs) {
+    problems.push(`DELIVERY_LEASE_SECONDS=${config.deliveryLeaseSeconds}: must be longer than DELIVERY_TIMEOUT_MS (${config.deliveryTimeoutMs} ms), or a slow send would be claimed twice`);
+  }
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
   }
@@ -114,6 +143,39 @@ function brokerList(raw: string): readonly string[] | string {
   return brokers.length > 0 && brokers.every((b) => /^[A-Za-z0-9.-]+:\d{1,5}$/.test(b))
     ? Object.freeze(brokers)
     : "!expected host:port[,host:port…], e.g. 127.0.0.1:19092";
+}
+
+function flag(raw: string): boolean | string {
+  if (raw === "1" || raw.toLowerCase() === "true") return true;
+  if (raw === "0" || raw.toLowerCase() === "false") return false;
+  return "!expected 1 or 0";
+}
+
+function secondsList(raw: string): readonly number[] | string {
+  const list = raw.split(",").map((s) => Number(s.trim()));
+  return list.length >= 1 && list.length <= 20 && list.every((n) => Number.isFinite(n) && n >= 0 && n <= 7 * 86_400)
+    ? Object.freeze(list)
+    : "!expected up to 20 comma-separated waits in seconds (0 to 604800), e.g. 5,300,1800,7200,18000,36000";
+}
+
+function smtpUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if ((url.protocol === "smtp:" || url.protocol === "smtps:") && url.hostname) return raw;
+  } catch {
+    // fall through to the message below
+  }
+  return "!expected a URL like smtp://user:password@mail.example.com:587 or smtps://…:465";
+}
+
+function httpUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.protocol === "http:" || url.protocol === "https:") return raw;
+  } catch {
+    // fall through to the message below
+  }
+  return "!expected an http(s) URL, e.g. https://alerts.example.com";
 }
 
 function postgresUrl(raw: string): string {

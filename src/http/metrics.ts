@@ -9,6 +9,8 @@ export interface MetricsSources {
   readonly consumerLag?: () => Promise<ReadonlyMap<number, number>>;
   /** Running backfills: events processed and planned, per alert. */
   readonly backfills?: () => ReadonlyMap<string, { processed: number; total: number }>;
+  /** Deliveries owed (PENDING), when this process dispatches them. */
+  readonly deliveryBacklog?: () => Promise<number>;
 }
 
 const MAX_OPERATION_NAMES = 200;
@@ -19,6 +21,8 @@ export class Metrics {
   private readonly requests: Counter<"operation" | "status">;
   private readonly durations: Histogram<"operation">;
   private readonly operations = new Set<string>();
+  private readonly deliveries: Counter<"kind" | "result">;
+  private readonly deliveryLatency: Histogram<"kind">;
 
   constructor(sources: MetricsSources) {
     const registry = this.registry;
@@ -86,6 +90,31 @@ export class Metrics {
         },
       });
     }
+    if (sources.deliveryBacklog) {
+      const backlog = sources.deliveryBacklog;
+      new Gauge({
+        name: "alerts_outbox_backlog",
+        help: "Notification deliveries owed (PENDING: first attempts and retries).",
+        registers: [registry],
+        async collect() {
+          const owed = await backlog().catch(() => undefined);
+          if (owed !== undefined) this.set(owed);
+        },
+      });
+    }
+    this.deliveries = new Counter({
+      name: "alerts_deliveries_total",
+      help: "Notification delivery attempts by this process, by channel kind and result (delivered, retry, failed).",
+      labelNames: ["kind", "result"],
+      registers: [registry],
+    });
+    this.deliveryLatency = new Histogram({
+      name: "alerts_delivery_latency_seconds",
+      help: "Time a receiver took to answer a delivery attempt, by channel kind.",
+      labelNames: ["kind"],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    });
     this.requests = new Counter({ name: "alerts_graphql_requests_total", help: "GraphQL requests over HTTP, by operation and status.", labelNames: ["operation", "status"], registers: [registry] });
     this.durations = new Histogram({
       name: "alerts_graphql_request_duration_seconds",
@@ -94,6 +123,11 @@ export class Metrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     });
+  }
+
+  observeDelivery(kind: string, result: string, latencyMs: number): void {
+    this.deliveries.inc({ kind, result });
+    if (latencyMs > 0) this.deliveryLatency.observe({ kind }, latencyMs / 1000);
   }
 
   /** Operation names come from clients: past a bound, new ones are counted as "other". */

@@ -10,6 +10,7 @@ import { textInputMiddleware } from "./text-input-middleware";
 import { EventResolver } from "./event.resolver";
 import { AlertHistoryResolver, HistoryResolver } from "./history.resolver";
 import { AlertMonitoringResolver, AlertStatusResolver, MonitoringResolver, ThresholdCrossingResolver } from "./monitoring.resolver";
+import { NotificationResolver } from "./notification.resolver";
 
 export const resolverClasses = [
   AlertResolver,
@@ -21,6 +22,7 @@ export const resolverClasses = [
   AlertMonitoringResolver,
   HistoryResolver,
   AlertHistoryResolver,
+  NotificationResolver,
 ] as const;
 
 /** A resolver class; resolver constructors take their services. */

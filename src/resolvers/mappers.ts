@@ -8,6 +8,8 @@ import type { CrossingRecord, StatusRecord } from "../services/records";
 import type { AlertStatus, AlertStatusConnection, TriggeredEntity } from "../schema/status.type";
 import type { ThresholdCrossing, ThresholdCrossingConnection } from "../schema/crossing.type";
 import type { ComparisonOperator, Severity } from "../schema/enums";
+import type { Delivery, NotificationChannel, NotificationChannelPayload } from "../schema/notification.type";
+import type { ChannelRecord, DeliveryRecord } from "../services/records";
 
 /** Storage rows and GraphQL types stay apart (STYLE.md); these are the only places they meet. */
 export function toAlert(row: AlertEntity): Alert {
@@ -30,6 +32,10 @@ export function toAlert(row: AlertEntity): Alert {
     window: { type: row.windowType, seconds: row.windowSeconds },
     threshold: { operator: row.thresholdOperator, value: row.thresholdValue },
     backfillOnCreate: row.backfill,
+    notify: row.notify,
+    notifyOnClear: row.notifyOnClear,
+    repeatIntervalSeconds: row.repeatIntervalSeconds,
+    groupWaitSeconds: row.groupWaitSeconds,
     version: row.version,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -120,3 +126,62 @@ export function toCrossing(row: CrossingRecord): ThresholdCrossing {
 
 export const toStatusConnection = (page: Page<StatusRecord>): AlertStatusConnection => toConnection(page, toStatus);
 export const toCrossingConnection = (page: Page<CrossingRecord>): ThresholdCrossingConnection => toConnection(page, toCrossing);
+
+export function toChannel(row: ChannelRecord): NotificationChannel {
+  const routingKey = row.kind === "PAGERDUTY" ? row.secret : null;
+  return {
+    id: row.id,
+    scope: row.customerId === null ? "GLOBAL" : "CUSTOMER",
+    customerId: row.customerId,
+    name: row.name,
+    kind: row.kind,
+    enabled: row.enabled,
+    disabledReason: row.disabledReason,
+    failingSince: row.failingSince,
+    url: row.config.url ? maskUrl(row.config.url, row.kind) : null,
+    to: [...(row.config.to ?? [])],
+    routingKeyHint: routingKey ? `…${routingKey.slice(-4)}` : null,
+    previousSecretExpiresAt: row.previousSecretUntil && row.previousSecretUntil.getTime() > Date.now() ? row.previousSecretUntil : null,
+    version: row.version,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export const toChannelPayload = (result: { channel: ChannelRecord; secret: string | null }): NotificationChannelPayload => ({
+  channel: toChannel(result.channel),
+  secret: result.secret,
+});
+
+/**
+ * URLs often carry credentials: a Slack webhook's path is its token, others put one in the query or the
+ * user-info. Shown: scheme, host, port, and for WEBHOOK the path; the rest masked.
+ */
+export function maskUrl(raw: string, kind: string): string {
+  const url = new URL(raw);
+  const path = kind === "WEBHOOK" ? url.pathname : url.pathname.split("/").slice(0, 2).join("/") + (url.pathname.split("/").length > 2 ? "/****" : "");
+  const query = [...url.searchParams.keys()].map((k) => `${encodeURIComponent(k)}=****`).join("&");
+  return `${url.protocol}//${url.username ? "****@" : ""}${url.host}${path}${query ? `?${query}` : ""}`;
+}
+
+export function toDelivery(row: DeliveryRecord): Delivery {
+  return {
+    id: row.id,
+    messageId: row.messageId,
+    channelId: row.channelId,
+    alertId: row.alertId,
+    alertName: row.alertName,
+    customerId: row.customerId,
+    crossingIds: row.crossingIds,
+    reason: row.reason,
+    state: row.state,
+    attempts: row.attempts,
+    lastStatus: row.lastStatus,
+    lastLatencyMs: row.lastLatencyMs,
+    lastError: row.lastError,
+    lastAttemptAt: row.lastAttemptAt,
+    nextAttemptAt: row.state === "PENDING" ? row.nextAttemptAt : null,
+    createdAt: row.createdAt,
+    deliveredAt: row.deliveredAt,
+  };
+}

@@ -102,6 +102,18 @@ export class CreateAlertInput {
 
   @Field(() => Boolean, { nullable: true, description: "Count the stored history into the new alert (see DESIGN: History). Default true." })
   backfill?: boolean | null;
+
+  @Field(() => [ID], { nullable: true, description: "Notification channels that hear of this alert's crossings. Default none." })
+  notify?: string[] | null;
+
+  @Field(() => Boolean, { nullable: true, description: "Notify CLEARED crossings too, not only RAISED. Default true." })
+  notifyOnClear?: boolean | null;
+
+  @Field(() => Int, { nullable: true, description: "While a status stays FIRING, notify again every this many seconds (60 to 604800). Default never." })
+  repeatIntervalSeconds?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Crossings of this alert for one customer within this many seconds (0 to 3600) go out as one message. Default 0." })
+  groupWaitSeconds?: number | null;
 }
 
 @InputType({ description: "Only the fields given change; an explicit null clears a nullable field." })
@@ -147,6 +159,18 @@ export class UpdateAlertInput {
 
   @Field(() => ThresholdInput, { nullable: true })
   threshold?: ThresholdInput | null;
+
+  @Field(() => [ID], { nullable: true, description: "Notification channels that hear of this alert's crossings; null or [] notifies none." })
+  notify?: string[] | null;
+
+  @Field(() => Boolean, { nullable: true, description: "Notify CLEARED crossings too, not only RAISED." })
+  notifyOnClear?: boolean | null;
+
+  @Field(() => Int, { nullable: true, description: "While a status stays FIRING, notify again every this many seconds (60 to 604800). null: never." })
+  repeatIntervalSeconds?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Crossings of this alert for one customer within this many seconds (0 to 3600) go out as one message." })
+  groupWaitSeconds?: number | null;
 }
 
 @InputType()

@@ -106,6 +106,18 @@ export class Alert {
   @Field(() => Boolean, { description: "Whether this alert counted the stored history when it was created." })
   backfillOnCreate: boolean;
 
+  @Field(() => [ID], { description: "Notification channels that hear of this alert's crossings." })
+  notify: string[];
+
+  @Field(() => Boolean, { description: "Whether CLEARED crossings are notified too." })
+  notifyOnClear: boolean;
+
+  @Field(() => Int, { nullable: true, description: "While a status stays FIRING, it is notified again this often; null: once." })
+  repeatIntervalSeconds: number | null;
+
+  @Field(() => Int, { description: "Crossings of the alert for one customer within this many seconds go out as one message." })
+  groupWaitSeconds: number;
+
   @Field(() => Int, { description: "Starts at 1 and grows by one with every update." })
   version: number;
 

@@ -67,3 +67,34 @@ registerEnumType(AlertChangeAction, {
   name: "AlertChangeAction",
   valuesConfig: { REPLAYED: { description: "replayAlert recounted the alert from the archive (the definition did not change)." } },
 });
+
+export const NotificationChannelKind = enumOf(["WEBHOOK", "SLACK", "EMAIL", "PAGERDUTY"] as const);
+export const DeliveryState = enumOf(["PENDING", "DELIVERED", "FAILED"] as const);
+export const DeliveryReason = enumOf(["CROSSING", "REPEAT", "REDELIVERY"] as const);
+
+registerEnumType(NotificationChannelKind, {
+  name: "NotificationChannelKind",
+  description: "Where a channel sends crossings.",
+  valuesConfig: {
+    WEBHOOK: { description: "POST of a JSON body to any http(s) URL, signed per the Standard Webhooks spec." },
+    SLACK: { description: "A Slack incoming webhook: a message with blocks." },
+    EMAIL: { description: "E-mail through the operator's SMTP server (SMTP_URL)." },
+    PAGERDUTY: { description: "PagerDuty Events API v2: RAISED triggers, CLEARED resolves, dedup_key is the status." },
+  },
+});
+registerEnumType(DeliveryState, {
+  name: "DeliveryState",
+  valuesConfig: {
+    PENDING: { description: "Owed: due at nextAttemptAt (first attempt or a retry)." },
+    DELIVERED: { description: "The receiver accepted it (HTTP 2xx, or the SMTP server took it)." },
+    FAILED: { description: "Every attempt of the retry schedule failed, or the channel was disabled; redeliver sends it again." },
+  },
+});
+registerEnumType(DeliveryReason, {
+  name: "DeliveryReason",
+  valuesConfig: {
+    CROSSING: { description: "One or more crossings (several under groupWaitSeconds)." },
+    REPEAT: { description: "repeatIntervalSeconds: the status is still FIRING." },
+    REDELIVERY: { description: "Sent again by redeliver, with the original's message id." },
+  },
+});

@@ -24,6 +24,10 @@ export interface CreateAlertCommand {
   window?: { type: WindowType; seconds?: number | null } | null;
   threshold: { operator: ComparisonOperator; value: number };
   backfill?: boolean | null;
+  notify?: string[] | null;
+  notifyOnClear?: boolean | null;
+  repeatIntervalSeconds?: number | null;
+  groupWaitSeconds?: number | null;
 }
 
 /** updateAlert's input: undefined leaves a field as it is, null clears it (or resets it to its default). */

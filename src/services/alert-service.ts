@@ -79,13 +79,14 @@ export class AlertService {
     const definition = definitionFromInput(principal, input);
     const now = new Date();
     return this.dataSource.transaction(async (manager) => {
+      const routing = await routingFromInput(manager, principal, definition.customerId, input, DEFAULT_ROUTING);
       const id = randomUUID();
       // Query builders, not create()/save(): their deep merge drops "__proto__" keys from operands.
       await manager
         .createQueryBuilder()
         .insert()
         .into(AlertEntity)
-        .values({ id, ...toColumns(definition), backfill: input.backfill ?? true, version: 1, replayGeneration: 0, replaySince: null, createdAt: now, updatedAt: now } as never)
+        .values({ id, ...toColumns(definition), ...routing, backfill: input.backfill ?? true, version: 1, replayGeneration: 0, replaySince: null, createdAt: now, updatedAt: now } as never)
         .execute();
       const saved = await manager.findOneOrFail(AlertEntity, { where: { id } });
       await recordChange(manager, saved, "CREATED", principal);
@@ -178,8 +179,9 @@ export class AlertService {
         threshold: input.threshold ?? before.threshold,
       };
       rejectIfInvalid(problems, validateDefinition(after));
+      const routing = await routingFromInput(manager, principal, current.customerId, input, current);
 
-      const changes = { ...toColumns(after), version: current.version + 1, updatedAt: new Date() };
+      const changes = { ...toColumns(after), ...routing, version: current.version + 1, updatedAt: new Date() };
       await manager.createQueryBuilder().update(AlertEntity).set(changes as never).where("id = :id", { id }).execute();
       Object.assign(current, changes);
       await recordChange(manager, current, "UPDATED", principal);
@@ -289,10 +291,67 @@ export function definitionJson(alert: AlertEntity): Record<string, unknown> {
     id: alert.id,
     version: alert.version,
     ...toDefinition(alert),
+    notify: alert.notify,
+    notifyOnClear: alert.notifyOnClear,
+    repeatIntervalSeconds: alert.repeatIntervalSeconds,
+    groupWaitSeconds: alert.groupWaitSeconds,
     backfill: alert.backfill,
     ...(alert.replayGeneration > 0 ? { replayGeneration: alert.replayGeneration, replaySince: alert.replaySince } : {}),
   };
 }
+
+type Routing = Pick<AlertEntity, "notify" | "notifyOnClear" | "repeatIntervalSeconds" | "groupWaitSeconds">;
+
+const DEFAULT_ROUTING: Routing = { notify: [], notifyOnClear: true, repeatIntervalSeconds: null, groupWaitSeconds: 0 };
+const MAX_NOTIFY_CHANNELS = 20;
+const REPEAT_INTERVAL_SECONDS = { min: 60, max: 604_800 };
+const MAX_GROUP_WAIT_SECONDS = 3_600;
+
+/**
+ * The alert's routing after this input (absent fields keep `current`). A channel must be one the caller
+ * can see, and its customer the alert's (a global alert may notify any customer's channel: it hears of
+ * that customer's crossings only); ids the alert already had stay valid.
+ */
+async function routingFromInput(
+  manager: EntityManager,
+  principal: Principal,
+  alertCustomerId: string | null,
+  input: { notify?: string[] | null; notifyOnClear?: boolean | null; repeatIntervalSeconds?: number | null; groupWaitSeconds?: number | null },
+  current: Routing,
+): Promise<Routing> {
+  const problems: FieldProblem[] = [];
+  const notify = input.notify === undefined ? current.notify : [...new Set(input.notify ?? [])];
+  if (notify.length > MAX_NOTIFY_CHANNELS) problems.push({ field: "notify", message: `at most ${MAX_NOTIFY_CHANNELS} channels` });
+  const added = notify.filter((id) => !current.notify.includes(id));
+  const malformed = added.filter((id) => !isUuid(id));
+  const { rows } = malformed.length === 0 && added.length > 0 && notify.length <= MAX_NOTIFY_CHANNELS
+    ? { rows: (await manager.query(`SELECT id, customer_id FROM notification_channels WHERE id = ANY($1::uuid[])`, [added])) as { id: string; customer_id: string | null }[] }
+    : { rows: [] };
+  for (const id of added) {
+    const row = rows.find((r) => r.id === id);
+    const index = notify.indexOf(id);
+    if (!row || !canSeeChannel(principal, row.customer_id)) {
+      problems.push({ field: `notify[${index}]`, message: `no notification channel ${id}; pass ids from notificationChannels` });
+    } else if (alertCustomerId !== null && row.customer_id !== null && row.customer_id !== alertCustomerId) {
+      problems.push({ field: `notify[${index}]`, message: `channel ${id} belongs to another customer than the alert` });
+    }
+  }
+  if (input.notifyOnClear === null) problems.push({ field: "notifyOnClear", message: "cannot be null; leave it out to keep the current value" });
+  const repeat = input.repeatIntervalSeconds === undefined ? current.repeatIntervalSeconds : input.repeatIntervalSeconds;
+  if (repeat !== null && (!Number.isInteger(repeat) || repeat < REPEAT_INTERVAL_SECONDS.min || repeat > REPEAT_INTERVAL_SECONDS.max)) {
+    problems.push({ field: "repeatIntervalSeconds", message: `must be from ${REPEAT_INTERVAL_SECONDS.min} to ${REPEAT_INTERVAL_SECONDS.max} seconds, or null for never` });
+  }
+  const groupWait = input.groupWaitSeconds === undefined || input.groupWaitSeconds === null ? current.groupWaitSeconds : input.groupWaitSeconds;
+  if (!Number.isInteger(groupWait) || groupWait < 0 || groupWait > MAX_GROUP_WAIT_SECONDS) {
+    problems.push({ field: "groupWaitSeconds", message: `must be from 0 to ${MAX_GROUP_WAIT_SECONDS} seconds` });
+  }
+  if (problems.length > 0) throw badInput(problems);
+  return { notify, notifyOnClear: input.notifyOnClear ?? current.notifyOnClear, repeatIntervalSeconds: repeat, groupWaitSeconds: groupWait };
+}
+
+/** Channels are private to their owner: a customer key sees its own customer's only, never the platform's. */
+export const canSeeChannel = (principal: Principal, channelCustomerId: string | null): boolean =>
+  isPlatform(principal) || channelCustomerId === principal.customerId;
 
 function toColumns(def: AlertDefinition): Partial<AlertEntity> {
   return {

@@ -3,3 +3,4 @@ export type { AlertChangeEntity as AlertChangeRecord } from "../store/entities/a
 export type { AlertEntity as AlertRecord } from "../store/entities/alert.entity";
 export type { ApiKeyEntity as ApiKeyRecord } from "../store/entities/api-key.entity";
 export type { CrossingRecord, StatusRecord } from "../store/monitoring-store";
+export type { ChannelRecord, DeliveryRecord } from "../store/notification-store";

@@ -464,14 +464,19 @@ export class EngineBatch {
       let cursor = BigInt(rows[0].last) - BigInt(list.length);
       for (const c of list) stored.push({ ...c, cursor: ++cursor });
     }
+    // The notification outbox is written by the same statement (issue 14): a crossing stored is a delivery
+    // owed to each channel its alert notifies, and a crossing not stored (a retried batch) owes none.
     const inserted = await client.query<{ id: string }>(
-      `INSERT INTO threshold_crossings (id, customer_id, cursor, alert_id, alert_version, group_key, direction, value, count,
-                                        threshold_operator, threshold_value, severity, window_start, window_end, occurred_at,
-                                        detected_at, historical, entities)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::uuid[], $5::int[], $6::text[], $7::text[], $8::float8[],
-                            $9::bigint[], $10::text[], $11::float8[], $12::text[], $13::timestamptz[], $14::timestamptz[],
-                            $15::timestamptz[], $16::timestamptz[], $17::bool[], $18::jsonb[])
-       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      `WITH stored AS (
+         INSERT INTO threshold_crossings (id, customer_id, cursor, alert_id, alert_version, group_key, direction, value, count,
+                                          threshold_operator, threshold_value, severity, window_start, window_end, occurred_at,
+                                          detected_at, historical, entities)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::uuid[], $5::int[], $6::text[], $7::text[], $8::float8[],
+                              $9::bigint[], $10::text[], $11::float8[], $12::text[], $13::timestamptz[], $14::timestamptz[],
+                              $15::timestamptz[], $16::timestamptz[], $17::bool[], $18::jsonb[])
+         ON CONFLICT (id) DO NOTHING RETURNING id, customer_id, cursor, alert_id, group_key, direction, historical
+       ), owed AS (${OWED_DELIVERIES_SQL})
+       SELECT id FROM stored`,
       [
         stored.map((c) => c.id),
         stored.map((c) => c.customerId),
@@ -497,6 +502,30 @@ export class EngineBatch {
     return stored.filter((c) => fresh.has(c.id));
   }
 }
+
+/**
+ * The deliveries owed for the rows of `stored` (fresh, live crossings): one per crossing and channel, or,
+ * for an alert with groupWaitSeconds, one per alert, customer and channel that later crossings join until
+ * a dispatcher claims it. A customer's channel only ever hears of its own customer's crossings, also when
+ * it is on a global alert.
+ */
+const OWED_DELIVERIES_SQL = `
+  INSERT INTO notification_deliveries AS d (id, message_id, channel_id, customer_id, alert_id, alert_name, group_key, crossing_ids,
+                                            reason, state, open_for_grouping, next_attempt_at)
+  SELECT o.id, o.id, o.channel_id, o.customer_id, o.alert_id, o.alert_name, o.group_key, o.crossing_ids, 'CROSSING', 'PENDING',
+         o.grouped, now() + make_interval(secs => o.group_wait_seconds)
+  FROM (
+    SELECT gen_random_uuid() AS id, ch.id AS channel_id, s.customer_id, s.alert_id, min(a.name) AS alert_name,
+           CASE WHEN count(*) = 1 THEN min(s.group_key) END AS group_key, array_agg(s.id ORDER BY s.cursor) AS crossing_ids,
+           a.group_wait_seconds > 0 AS grouped, min(a.group_wait_seconds) AS group_wait_seconds
+    FROM stored s
+    JOIN alerts a ON a.id = s.alert_id
+    JOIN notification_channels ch ON ch.id = ANY (a.notify) AND ch.enabled AND (ch.customer_id IS NULL OR ch.customer_id = s.customer_id)
+    WHERE NOT s.historical AND (s.direction = 'RAISED' OR a.notify_on_clear)
+    GROUP BY ch.id, s.customer_id, s.alert_id, a.group_wait_seconds > 0, CASE WHEN a.group_wait_seconds > 0 THEN NULL ELSE s.id END
+  ) o
+  ON CONFLICT (channel_id, alert_id, customer_id) WHERE open_for_grouping
+  DO UPDATE SET crossing_ids = d.crossing_ids || EXCLUDED.crossing_ids, group_key = NULL`;
 
 export const compareKeys = (a: StatusKey, b: StatusKey): number =>
   a.alertId < b.alertId ? -1 : a.alertId > b.alertId ? 1 :

@@ -88,6 +88,19 @@ export class AlertEntity {
   @Column({ name: "replay_since", type: "timestamptz", nullable: true })
   replaySince: Date | null;
 
+  /** Notification channels that hear of this alert's crossings (issue 14); routing, not counting. */
+  @Column({ type: "uuid", array: true, default: () => "'{}'" })
+  notify: string[];
+
+  @Column({ name: "notify_on_clear", type: "boolean", default: true })
+  notifyOnClear: boolean;
+
+  @Column({ name: "repeat_interval_seconds", type: "integer", nullable: true })
+  repeatIntervalSeconds: number | null;
+
+  @Column({ name: "group_wait_seconds", type: "integer", default: 0 })
+  groupWaitSeconds: number;
+
   @Column({ name: "created_at", type: "timestamptz" })
   createdAt: Date;
 
