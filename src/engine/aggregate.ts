@@ -60,6 +60,17 @@ export function cellValue(aggregation: AggregationFunction, cell: Readonly<Cell>
 }
 
 /**
+ * An aggregate as it can be reported: a GraphQL Float carries no Infinity or NaN (issue 13, item 1).
+ * A SUM or AVG whose sum left the range of a double saturates at ±Number.MAX_VALUE; one whose parts
+ * overflowed both ways (NaN: +Infinity and -Infinity met) has no known sign and reads 0. Both say
+ * saturated: the value is not exact. Every other value is finite already and reported as it is.
+ */
+export function reportedAggregate(value: number): { value: number; saturated: boolean } {
+  if (Number.isFinite(value)) return { value, saturated: false };
+  return { value: value === Infinity ? Number.MAX_VALUE : value === -Infinity ? -Number.MAX_VALUE : 0, saturated: true };
+}
+
+/**
  * Adds one event with its values to `cell`, and to `total` too unless it is null (a sliding window's
  * running total). No allocation except a distinct key the cell has not seen.
  */
@@ -119,11 +130,12 @@ export function combineCell(into: Cell, from: Readonly<Cell>): void {
 }
 
 /**
- * total -= cell, for a bucket leaving a sliding window. Returns true when the bucket held total's min
- * or max, which the caller must then recompute from the buckets that remain.
+ * total -= cell, for a bucket leaving a sliding window. Returns true when the caller must recompute
+ * the total from the buckets that remain: the bucket held total's min or max, or total's sum is past
+ * the double range (±Infinity or NaN), which no subtraction brings back (Infinity - x is Infinity).
  */
 export function retractCell(total: Cell, cell: Readonly<Cell>): boolean {
-  const stale = cell.numbers > 0 && (cell.min === total.min || cell.max === total.max);
+  const stale = cell.numbers > 0 && (cell.min === total.min || cell.max === total.max || !Number.isFinite(total.sum));
   total.count -= cell.count;
   total.numbers -= cell.numbers;
   total.sum -= cell.sum;

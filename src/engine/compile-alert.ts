@@ -1,3 +1,4 @@
+import { reportedAggregate } from "./aggregate";
 import { validateDefinition, type AlertDefinition, type DefinitionIssue } from "./alert-definition";
 import { compileCondition, type CompiledCondition, type ConditionOperator, type ConditionSpec } from "./condition";
 import type { EngineEvent } from "./event";
@@ -173,9 +174,9 @@ function aggregateInput(fn: AlertDefinition["aggregation"]["function"], values: 
   if (numbers.length === 0) return null;
   switch (fn) {
     case "SUM":
-      return numbers.reduce((a, b) => a + b, 0);
+      return reportedAggregate(numbers.reduce((a, b) => a + b, 0)).value;
     case "AVG":
-      return numbers.reduce((a, b) => a + b, 0) / numbers.length;
+      return reportedAggregate(numbers.reduce((a, b) => a + b, 0) / numbers.length).value;
     case "MIN":
       return numbers.reduce((a, b) => Math.min(a, b));
     case "MAX":

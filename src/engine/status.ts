@@ -8,7 +8,11 @@
  * COUNT_DISTINCT: distinct JSON values by deep equality (canonical JSON, keys sorted); non-JSON values
  * ignored. Every value counts (a multi-valued path adds several). An event without a usable value still
  * counts in `count`, updates its entity and the status, and leaves the value unchanged. No values: 0.
- * Sums are IEEE doubles: exact while partial sums are integers below 2^53.
+ * Sums are IEEE doubles: exact while partial sums are integers below 2^53. A sum past the double range
+ * is kept as ±Infinity (NaN when both overflowed in one window), judged as such (Infinity is greater
+ * than every threshold), and reported saturated at ±Number.MAX_VALUE (aggregate.ts reportedAggregate).
+ * It stays saturated while its window holds the values that overflowed: a SLIDING total is added up
+ * again from its buckets as they leave, a TUMBLING window until it ends, ALL_TIME for good.
  *
  * Window, by event time t, with the status's clock C (the largest nowMs it has been given; it never
  * goes back, so an earlier nowMs reads as C):
@@ -57,8 +61,8 @@ import type { AggregationFunction, ComparisonOperator, WindowType } from "./aler
 import { type Cell, cellValue, cloneCell, combineCell, EMPTY_CELL, loadCell, malformed, newCell, storeCell } from "./aggregate";
 import { cloneEntities, type EntityMap, listEntities, loadEntities, mergeEntities, storeEntities, touchEntity, type TriggeredEntity } from "./entities";
 import {
-  addToWindow, cellHolds, classifyEvent, currentCell, idleDueMs, isLess, moveClock, MOVED_CONTENT, MOVED_END, nextChangeMs, windowMs,
-  windowStartAt,
+  addToWindow, cellHolds, classifyEvent, currentCell, idleDueMs, isLess, moveClock, MOVED_CONTENT, MOVED_END, nextChangeMs, resumSlidingTotal,
+  windowMs, windowStartAt,
 } from "./window";
 
 export type { TriggeredEntity } from "./entities";
@@ -378,6 +382,7 @@ export function mergeStatuses(spec: StatusSpec, a: StatusState, b: StatusState, 
   if (from.lastEventAtMs !== null && (into.lastEventAtMs === null || from.lastEventAtMs > into.lastEventAtMs)) into.lastEventAtMs = from.lastEventAtMs;
   into.emptySinceMs = into.emptySinceMs === null || from.emptySinceMs === null ? null : Math.max(into.emptySinceMs, from.emptySinceMs);
   mergeEntities(into.entities, from.entities, spec.maxEntities ?? 100);
+  resumSlidingTotal(spec, into);
   return into;
 }
 

@@ -176,7 +176,7 @@ function moveSliding(spec: StatusSpec, state: StatusState, fromMs: number, toMs:
       entered = true;
     }
   }
-  if (stale) recomputeExtremes(state, toStart, toEnd);
+  if (stale) recomputeFromBuckets(state, toStart, toEnd);
   if (state.firstSec === null || state.firstSec < toStart) state.firstSec = minKeyIn(cells, toStart, toEnd);
   if (state.nextFutureSec !== null && state.nextFutureSec < toEnd) {
     state.nextFutureSec = state.maxSec === null ? null : minKeyIn(cells, toEnd, state.maxSec + 1);
@@ -188,13 +188,34 @@ function moveSliding(spec: StatusSpec, state: StatusState, fromMs: number, toMs:
   return entered || lastLeftMs !== null ? MOVED_CONTENT : 0;
 }
 
-function recomputeExtremes(state: StatusState, startSec: number, endSec: number): void {
+/**
+ * The total's min and max from the buckets in [startSec, endSec), and its sum too when that is past the
+ * double range. A saturated sum cannot be retracted exactly (Infinity - x is Infinity, Infinity -
+ * Infinity is NaN), so a window would stay saturated long after its huge values left; adding up the
+ * buckets that remain is exact, and costs a pass over them only while the window is saturated. A
+ * bucket that overflowed by itself stays saturated until it leaves: its values are not kept.
+ */
+function recomputeFromBuckets(state: StatusState, startSec: number, endSec: number): void {
+  const total = state.total;
+  const resum = !Number.isFinite(total.sum);
+  if (resum) total.sum = 0;
   let first = true;
   for (const [second, cell] of state.cells) {
     if (second < startSec || second >= endSec || cell.numbers === 0) continue;
-    foldExtremes(state.total, cell, first);
+    foldExtremes(total, cell, first);
+    if (resum) total.sum += cell.sum;
     first = false;
   }
+}
+
+/**
+ * After a merge (status.ts mergeStatuses): a SLIDING total whose sum is past the double range is added
+ * up again from its buckets, where a history part and a live part may cancel out exactly.
+ */
+export function resumSlidingTotal(spec: StatusSpec, state: StatusState): void {
+  if (spec.window.type !== "SLIDING" || Number.isFinite(state.total.sum)) return;
+  const endSec = Math.floor(state.clockMs / 1000) + 1;
+  recomputeFromBuckets(state, endSec - (spec.window.seconds ?? 0), endSec);
 }
 
 /** The smallest key in [lo, hi), in O(min(hi - lo, 2 * size)). */
@@ -212,13 +233,17 @@ export function isLess(operator: ComparisonOperator): boolean {
 }
 
 /**
- * Whether `value <operator> threshold` holds for a cell's aggregate. MIN, MAX and AVG over no number
- * never hold: DESIGN 4, "with no values in the window, MIN/MAX/AVG give 0 and the status is OK".
+ * Whether `value <operator> threshold` holds for a cell's aggregate, unsaturated (reportedAggregate
+ * saturates it only for reading). MIN, MAX and AVG over no number never hold: DESIGN 4, "with no values in the window, MIN/MAX/AVG give 0 and the status is OK".
  */
 export function cellHolds(spec: StatusSpec, cell: Readonly<Cell>): boolean {
   const aggregation = spec.aggregation;
   if (cell.numbers === 0 && (aggregation === "MIN" || aggregation === "MAX" || aggregation === "AVG")) return false;
-  return holds(spec.threshold.operator, cellValue(aggregation, cell), spec.threshold.value);
+  const value = cellValue(aggregation, cell);
+  // a sum that overflowed both ways (NaN) has no known value, so it holds no threshold; ±Infinity
+  // compares as the true sum would, beyond every finite threshold
+  if (Number.isNaN(value)) return false;
+  return holds(spec.threshold.operator, value, spec.threshold.value);
 }
 
 function holds(operator: ComparisonOperator, value: number, threshold: number): boolean {

@@ -14,11 +14,64 @@ import {
 import { getComplexity, type ComplexityEstimator } from "graphql-query-complexity";
 
 export const MAX_QUERY_DEPTH = 12;
+/**
+ * Braces, brackets and parentheses open at once in a query's text. graphql's parser and the literal
+ * coercions recurse once per level, so a few thousand levels (well within the token limit) exhaust
+ * the stack (issue 13, item 4). Real operations nest a few dozen; an inline payload may nest 64 (DESIGN
+ * "The event") plus the operation around it.
+ */
+export const MAX_QUERY_NESTING = 128;
 export const MAX_QUERY_COST = 5_000;
 /** Connections hand out 50 nodes when `first` is absent (services/pagination.ts). */
 const DEFAULT_PAGE_SIZE = 50;
 
 const tooComplex = (message: string) => new GraphQLError(message, { extensions: { code: "QUERY_TOO_COMPLEX", http: { status: 400 } } });
+
+/**
+ * Refuses a query text that nests deeper than maxNesting, before anything parses it: one pass that
+ * counts `{`, `[` and `(` outside strings, block strings and comments. Unbalanced or malformed text is
+ * left to the parser, which reports it with a location.
+ */
+export function checkQueryNesting(query: string, maxNesting = MAX_QUERY_NESTING): GraphQLError | undefined {
+  let depth = 0;
+  const n = query.length;
+  for (let i = 0; i < n; i++) {
+    const c = query.charCodeAt(i);
+    if (c === 0x7b || c === 0x5b || c === 0x28) {
+      if (++depth > maxNesting) {
+        return tooComplex(`the query nests braces, brackets or parentheses deeper than ${maxNesting} levels; send a flatter query, and nested values as variables`);
+      }
+    } else if (c === 0x7d || c === 0x5d || c === 0x29) {
+      if (depth > 0) depth--;
+    } else if (c === 0x23) {
+      // a comment runs to the end of the line
+      while (i + 1 < n && query.charCodeAt(i + 1) !== 0x0a && query.charCodeAt(i + 1) !== 0x0d) i++;
+    } else if (c === 0x22) {
+      i = query.startsWith('"""', i) ? blockStringEnd(query, i + 3) : stringEnd(query, i + 1);
+    }
+  }
+  return undefined;
+}
+
+/** The index of the closing quote of a string whose text starts at `from` (or the last index when unterminated). */
+function stringEnd(query: string, from: number): number {
+  for (let i = from; i < query.length; i++) {
+    const c = query.charCodeAt(i);
+    if (c === 0x5c) i++;
+    else if (c === 0x22 || c === 0x0a || c === 0x0d) return i;
+  }
+  return query.length;
+}
+
+/** The index of the last quote of the `"""` closing a block string whose text starts at `from`; `\"""` is escaped. */
+function blockStringEnd(query: string, from: number): number {
+  for (let i = from; i < query.length; i++) {
+    const c = query.charCodeAt(i);
+    if (c === 0x5c && query.startsWith('"""', i + 1)) i += 3;
+    else if (c === 0x22 && query.startsWith('"""', i)) return i + 2;
+  }
+  return query.length;
+}
 
 /** Introspection nests through `ofType` (GraphiQL's own query reaches 14 levels); the schema bounds it. */
 export const MAX_INTROSPECTION_DEPTH = 20;

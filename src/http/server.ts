@@ -15,7 +15,7 @@ import type { Principal } from "../services/principal";
 import { createPlaygroundHandler } from "./playground";
 import { createUiHandler } from "./ui";
 import type { Metrics } from "./metrics";
-import { checkOperationLimits, operationLimitsPlugin } from "./query-limits";
+import { checkOperationLimits, checkQueryNesting, operationLimitsPlugin } from "./query-limits";
 
 export const GRAPHQL_PATH = "/graphql";
 /** Bounds the parser's work on hostile documents; real operations use a few hundred tokens. */
@@ -85,6 +85,9 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
     if (declaredBytes > config.maxRequestBytes) throw tooLarge(config.maxRequestBytes);
     const principal = await authenticate(apiKeys, req.headers.authorization);
     const body = req.method === "POST" ? parseBody(req, await readBody(req, config.maxRequestBytes)) : undefined;
+    const query = req.method === "POST" ? (body as { query?: unknown } | null)?.query : new URLSearchParams((req.url ?? "").slice(path.length)).get("query");
+    const nestingError = typeof query === "string" ? checkQueryNesting(query) : undefined;
+    if (nestingError) throw new HttpError(400, "QUERY_TOO_COMPLEX", nestingError.message);
 
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
@@ -164,6 +167,8 @@ function startWebSocketServer(server: Server, deps: HttpServerDeps) {
         return { principal, requestId, logger: logger.child({ requestId, keyId: principal.keyId, transport: "ws" }), feeds: deps.feeds };
       },
       onSubscribe: (_ctx, _id, payload) => {
+        const nestingError = checkQueryNesting(payload.query);
+        if (nestingError) return [nestingError];
         let document;
         try {
           document = parse(payload.query, { maxTokens: MAX_QUERY_TOKENS });

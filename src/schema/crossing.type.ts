@@ -4,7 +4,7 @@ import { Alert, Threshold } from "./alert.type";
 import { Severity } from "./enums";
 import { PageInfo } from "./page-info.type";
 import { DateTimeScalar, SafeIntScalar } from "./scalars";
-import { TriggeredEntity } from "./status.type";
+import { SATURATED_DESCRIPTION, TriggeredEntity } from "./status.type";
 
 export const CrossingDirection = { RAISED: "RAISED", CLEARED: "CLEARED" } as const;
 registerEnumType(CrossingDirection, {
@@ -36,8 +36,11 @@ export class ThresholdCrossing {
   @Field(() => CrossingDirection)
   direction: keyof typeof CrossingDirection;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: "The aggregate in the window at the moment of the crossing; see saturated." })
   value: number;
+
+  @Field(() => Boolean, { description: SATURATED_DESCRIPTION })
+  saturated: boolean;
 
   @Field(() => Threshold)
   threshold: Threshold;

@@ -71,6 +71,6 @@ export class AlertTestResult {
   @Field(() => String, { nullable: true })
   entity: string | null;
 
-  @Field(() => Float, { nullable: true, description: "The value this event adds to the aggregate, where it qualifies." })
+  @Field(() => Float, { nullable: true, description: "The value this event adds to the aggregate, where it qualifies; a sum of its values past the range of a double saturates at ±1.7976931348623157e308." })
   aggregateInput: number | null;
 }

@@ -20,6 +20,9 @@ export class TriggeredEntity {
   lastSeenAt: Date;
 }
 
+export const SATURATED_DESCRIPTION =
+  "True when a SUM or AVG left the range of a double: value is then ±1.7976931348623157e308 (Number.MAX_VALUE), or 0 when parts of the window overflowed both ways, and not exact. It stays true while the window holds the values that overflowed (ALL_TIME: for good).";
+
 @ObjectType()
 export class AlertStatus {
   @Field(() => ID)
@@ -37,8 +40,11 @@ export class AlertStatus {
   @Field(() => AlertStatusState)
   state: keyof typeof AlertStatusState;
 
-  @Field(() => Float, { description: "The aggregate in the current window." })
+  @Field(() => Float, { description: "The aggregate in the current window; see saturated." })
   value: number;
+
+  @Field(() => Boolean, { description: SATURATED_DESCRIPTION })
+  saturated: boolean;
 
   @Field(() => SafeIntScalar, { description: "Qualifying events in the current window." })
   count: number;

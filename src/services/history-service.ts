@@ -1,3 +1,4 @@
+import { reportedAggregate } from "../engine/aggregate";
 import { compileAlert } from "../engine/compile-alert";
 import { snapshot, type StatusSpec } from "../engine/status";
 import type { BackfillRow, BackfillStateName, HistoryStore } from "../store/history-store";
@@ -118,7 +119,7 @@ export class HistoryService {
       alertVersion: 0,
       groupKey: status.key.groupKey,
       direction: crossing.direction,
-      value: crossing.value,
+      ...reportedAggregate(crossing.value),
       count: crossing.count,
       thresholdOperator: definition.threshold.operator,
       thresholdValue: definition.threshold.value,
@@ -138,7 +139,7 @@ export class HistoryService {
         customerId: status.key.customerId,
         groupKey: status.key.groupKey,
         state: view.firing ? "FIRING" : "OK",
-        value: view.value,
+        ...reportedAggregate(view.value),
         count: view.count,
         windowStart: view.windowStartMs === null ? null : new Date(view.windowStartMs),
         windowEnd: view.windowEndMs === null ? null : new Date(view.windowEndMs),

@@ -1,4 +1,5 @@
 import type { Pool } from "pg";
+import { reportedAggregate } from "../engine/aggregate";
 import type { TriggeredEntity } from "../engine/status";
 
 export interface StatusRecord {
@@ -7,7 +8,9 @@ export interface StatusRecord {
   readonly customerId: string;
   readonly groupKey: string | null;
   readonly state: "OK" | "FIRING";
+  /** Finite: saturated at ±Number.MAX_VALUE when the stored aggregate is past the double range. */
   readonly value: number;
+  readonly saturated: boolean;
   readonly count: number;
   readonly windowStart: Date | null;
   readonly windowEnd: Date | null;
@@ -25,7 +28,9 @@ export interface CrossingRecord {
   readonly alertVersion: number;
   readonly groupKey: string | null;
   readonly direction: "RAISED" | "CLEARED";
+  /** As StatusRecord.value. */
   readonly value: number;
+  readonly saturated: boolean;
   readonly count: number;
   readonly thresholdOperator: string;
   readonly thresholdValue: number;
@@ -137,7 +142,7 @@ function toStatus(r: any): StatusRecord {
     customerId: r.customer_id,
     groupKey: r.group_key === "" ? null : r.group_key,
     state: r.state,
-    value: r.value,
+    ...reportedAggregate(r.value),
     count: Number(r.count),
     windowStart: r.window_start,
     windowEnd: r.window_end,
@@ -157,7 +162,7 @@ function toCrossing(r: any): CrossingRecord {
     alertVersion: r.alert_version,
     groupKey: r.group_key,
     direction: r.direction,
-    value: r.value,
+    ...reportedAggregate(r.value),
     count: Number(r.count),
     thresholdOperator: r.threshold_operator,
     thresholdValue: r.threshold_value,

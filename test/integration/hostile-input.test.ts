@@ -250,6 +250,53 @@ describe("query depth, width and page sizes", () => {
     }
   });
 
+  // Issue 13, item 4: 3,000 levels fit the token limit and used to answer "Maximum call stack size exceeded".
+  const nested3000 = [
+    ["fields", `{ alerts { nodes { ${"alerts { nodes { ".repeat(1500)}id${" } }".repeat(1500)} } } }`],
+    ["anonymous selections", `${"{a".repeat(3000)}${"}".repeat(3000)}`],
+    ["a list argument", `{ alerts(first: ${"[".repeat(3000)}1${"]".repeat(3000)}) { totalCount } }`],
+    ["an object argument", `{ alerts(filter: ${"{a: ".repeat(3000)}1${"}".repeat(3000)}) { totalCount } }`],
+    ["a list default value", `query ($v: [Int] = ${"[".repeat(3000)}${"]".repeat(3000)}) { __typename }`],
+  ] as const;
+
+  test("a document nested 3,000 levels answers QUERY_TOO_COMPLEX naming the limit, before parsing", async () => {
+    await everyCase(nested3000, async ([what, query]) => {
+      const answer = await gql(query);
+      assert.equal(answer.status, 400, `${what}: ${answer.text.slice(0, 300)}`);
+      assert.equal(codeOf(answer), "QUERY_TOO_COMPLEX", `${what}: ${answer.text.slice(0, 300)}`);
+      assert.match(answer.errors?.[0]?.message ?? "", /\b128\b/, `${what}: the message names the limit`);
+    });
+    // (a 3,000-level URL is over Node's header limit: 431 before any of our code)
+    const url = `${t.url}?query=${encodeURIComponent(`{ alerts(first: ${"[".repeat(200)}1${"]".repeat(200)}) { totalCount } }`)}`;
+    const response = await fetch(url, { headers: { authorization: `Bearer ${t.adminKey}`, "apollo-require-preflight": "1" }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const text = await response.text();
+    assert.equal(response.status, 400, `over GET: ${text.slice(0, 300)}`);
+    assert.match(text, /"code":"QUERY_TOO_COMPLEX"/, "over GET");
+  });
+
+  test("nesting within strings, block strings and comments is not counted", async () => {
+    const deep = "{[".repeat(100);
+    const answer = await gql(`# ${deep}\n{ testAlert(alert: {name: "${deep}", description: """${deep} \\""" ${deep}""", threshold: {operator: GREATER_THAN, value: 1}}, event: {customerId: "acme", application: "a", eventType: "e", payload: {}}) { matched } }`);
+    assert.equal(answer.status, 200, answer.text.slice(0, 300));
+    assert.deepEqual(answer.data, { testAlert: { matched: true } });
+  });
+
+  test("a 100,000-deep array as a JSON variable value is refused or taken, never an internal error", async () => {
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    await everyCase(
+      [
+        ["an event payload member", `{"query":${JSON.stringify(PUBLISH)},"variables":{"events":[{"customerId":"acme","application":"a","eventType":"e","payload":{"a":${deep}}}]}}`, "events[0].payload"],
+        ["a list variable", `{"query":"query ($f: [Int]) { __typename }","variables":{"f":${deep}}}`, null],
+        ["an input object variable", `{"query":${JSON.stringify(PUBLISH)},"variables":{"events":${deep}}}`, null],
+      ] as const,
+      async ([what, body, field]) => {
+        const answer = await post(body);
+        if (field !== null) assertBadInput(answer, field, what);
+        else assert.ok(["OK", "BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED"].includes(codeOf(answer)), `${what}: ${answer.text.slice(0, 300)}`);
+      },
+    );
+  });
+
   test("first: 1e9 answers QUERY_TOO_COMPLEX and first: -1 BAD_USER_INPUT, on every paged field", async () => {
     const paged = [
       (first: string) => `{ alerts(first: ${first}) { totalCount } }`,
@@ -309,6 +356,8 @@ describe("over graphql-ws", () => {
       ["an unknown enum value as a variable", "subscription ($s: Severity) { thresholdCrossed(minSeverity: $s) { id } }", { s: "LOUD" }, "BAD_USER_INPUT"],
       ["a missing required variable", "subscription ($a: ID!) { backfillProgress(alertId: $a) { state } }", {}, "BAD_USER_INPUT"],
       ["a subscription nested past the depth limit", deep, {}, "QUERY_TOO_COMPLEX"],
+      ["a subscription nested 3,000 levels", `subscription { thresholdCrossed { ${"alert { crossings { nodes { ".repeat(1000)}id${" } } }".repeat(1000)} } }`, {}, "QUERY_TOO_COMPLEX"],
+      ["3,000 nested list literals", `subscription { thresholdCrossed(alertId: ${"[".repeat(3000)}1${"]".repeat(3000)}) { id } }`, {}, "QUERY_TOO_COMPLEX"],
     ];
     await everyCase(cases, async ([what, query, variables, code]) => {
       const sub = subscribe(t.url, t.adminKey, query, variables);

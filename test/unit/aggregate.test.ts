@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { AggregationFunction } from "../../src/engine/alert-definition";
-import { addEvent, canonicalJson, cellValue, combineCell, loadCell, newCell, retractCell, storeCell } from "../../src/engine/aggregate";
+import { addEvent, canonicalJson, cellValue, combineCell, loadCell, newCell, reportedAggregate, retractCell, storeCell } from "../../src/engine/aggregate";
 import { applyEvent, createStatus, snapshot, type StatusSpec } from "../../src/engine/status";
 
 function allTime(aggregation: AggregationFunction): StatusSpec {
@@ -146,5 +146,38 @@ describe("cells", () => {
   test("malformed stored cells are refused with the field named", () => {
     assert.throws(() => loadCell([1, 2, 3], "cells[5]"), /cells\[5\]/);
     assert.throws(() => loadCell([1, 0, "lots", 0, 0, null], "total"), /total\.sum/);
+  });
+});
+
+describe("reportedAggregate: what a GraphQL Float can carry", () => {
+  test("finite values as they are; past the double range saturated at ±MAX_VALUE; NaN as 0, saturated", () => {
+    const cases: [number, { value: number; saturated: boolean }][] = [
+      [0, { value: 0, saturated: false }],
+      [-1.5, { value: -1.5, saturated: false }],
+      [Number.MAX_VALUE, { value: Number.MAX_VALUE, saturated: false }],
+      [-Number.MAX_VALUE, { value: -Number.MAX_VALUE, saturated: false }],
+      [Infinity, { value: Number.MAX_VALUE, saturated: true }],
+      [-Infinity, { value: -Number.MAX_VALUE, saturated: true }],
+      [NaN, { value: 0, saturated: true }],
+    ];
+    for (const [raw, want] of cases) assert.deepEqual(reportedAggregate(raw), want, String(raw));
+  });
+
+  test("retracting from a saturated total asks the caller to add up the buckets again", () => {
+    const a = newCell("SUM");
+    const b = newCell("SUM");
+    const total = newCell("SUM");
+    addEvent("SUM", a, [1.7e308, 1], total);
+    addEvent("SUM", b, [1.6e308], total);
+    assert.equal(total.sum, Infinity);
+    // b holds neither the total's min (1) nor its max (1.7e308): only the overflowed sum is stale
+    assert.equal(retractCell(total, b), true);
+    const c = newCell("SUM");
+    const finite = newCell("SUM");
+    addEvent("SUM", c, [2], finite);
+    addEvent("SUM", newCell("SUM"), [3], finite);
+    addEvent("SUM", newCell("SUM"), [1], finite);
+    // a finite total and a bucket holding neither extreme: nothing to recompute
+    assert.equal(retractCell(finite, c), false);
   });
 });

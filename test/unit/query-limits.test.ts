@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { buildSchema, parse, specifiedRules, validate } from "graphql";
-import { depthLimitRule, operationCost } from "../../src/http/query-limits";
+import { checkQueryNesting, depthLimitRule, MAX_QUERY_NESTING, operationCost } from "../../src/http/query-limits";
 
 // A schema that nests without end, so depth is the only bound.
 const schema = buildSchema(`
@@ -47,4 +47,47 @@ test("cost multiplies a page's children by first (50 when absent); lists inside 
   assert.equal(operationCost(schema, parse("{ nodes { id } }"), undefined), 51);
   assert.equal(operationCost(schema, parse("query ($n: Int) { nodes(first: $n) { children(first: 3) { nodes { id } } } }"), { n: 4 }), 1 + 4 * (1 + 3 * 2));
   assert.equal(operationCost(schema, parse("{ node { tags(first: 100) } }"), undefined), 2);
+});
+
+test("checkQueryNesting counts braces, brackets and parentheses: up to the limit passes, one more is refused", () => {
+  const shapes = [(n: number) => `${"{a".repeat(n)}${"}".repeat(n)}`, (n: number) => `{ a(b: ${"[".repeat(n - 2)}1${"]".repeat(n - 2)}) }`];
+  for (const shape of shapes) {
+    assert.equal(checkQueryNesting(shape(MAX_QUERY_NESTING)), undefined, shape(3));
+    const error = checkQueryNesting(shape(MAX_QUERY_NESTING + 1));
+    assert.equal(error?.extensions.code, "QUERY_TOO_COMPLEX", shape(3));
+    assert.match(error?.message ?? "", new RegExp(`deeper than ${MAX_QUERY_NESTING} levels`));
+  }
+  assert.equal(checkQueryNesting("{a{b{c}}}", 3), undefined);
+  assert.ok(checkQueryNesting("{a{b{c{d}}}}", 3));
+  // depth, not the count of braces: siblings do not add up
+  assert.equal(checkQueryNesting("{a{b}} {c{d}} {e{f}}", 2), undefined);
+});
+
+test("checkQueryNesting: 3,000 and 1,000,000 levels are refused in one pass, without recursion", () => {
+  assert.ok(checkQueryNesting(`${"{a".repeat(3000)}${"}".repeat(3000)}`));
+  assert.ok(checkQueryNesting("[".repeat(1_000_000)));
+});
+
+test("checkQueryNesting skips strings, escaped quotes, block strings and comments", () => {
+  const deep = "{[(".repeat(50);
+  const cases = [
+    `{ a(s: "${deep}") }`,
+    `{ a(s: "x \\" ${deep} \\" y") }`,
+    // an escaped backslash, then the closing quote
+    `{ a(s: "x\\\\", t: "${deep}") }`,
+    `{ a(s: """${deep} \\""" ${deep} " "" ${deep}""") }`,
+    `# ${deep}\n{ a }`,
+    `# ${deep}\r{ a }`,
+  ];
+  for (const query of cases) assert.equal(checkQueryNesting(query, 3), undefined, query.slice(0, 40));
+  // what follows a string, a block string or a comment counts again
+  assert.ok(checkQueryNesting(`{ a(s: "x") { b { c { d } } } }`, 3));
+  assert.ok(checkQueryNesting(`{ a(s: """x""") { b { c { d } } } }`, 3));
+  assert.ok(checkQueryNesting(`# x\n{ a { b { c { d } } } }`, 3));
+});
+
+test("checkQueryNesting leaves unbalanced and unterminated text to the parser", () => {
+  for (const query of ["}}}}{a}", "{ a(s: \"unterminated", '{ a(s: """unterminated', "# only a comment", "", ")))((("]) {
+    assert.equal(checkQueryNesting(query, 3), undefined, query);
+  }
 });

@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { isDeepStrictEqual } from "node:util";
+import { reportedAggregate } from "../../src/engine/aggregate";
 import type { AggregationFunction, ComparisonOperator, WindowType } from "../../src/engine/alert-definition";
 import {
   advance, applyEvent, createStatus, type Crossing, deserializeStatus, type EventOutcome, mergeStatuses, nextDueMs, rejudge,
@@ -586,5 +587,111 @@ describe("serializeStatus / deserializeStatus", () => {
     assert.throws(() => deserializeStatus({ ...stored, clockMs: "soon" }), /clockMs/);
     assert.throws(() => deserializeStatus({ ...stored, cells: [[1, [1]]] }), /cells\[1\]/);
     assert.throws(() => deserializeStatus({ ...stored, entities: [["u", 1]] }), /entities/);
+  });
+});
+
+describe("sums past the double range (issue 13, item 1)", () => {
+  const HUGE = 1.7e308;
+  const reported = (spec: StatusSpec, state: StatusState, nowMs: number) => reportedAggregate(snapshot(spec, state, nowMs).value);
+
+  test("ALL_TIME SUM of two 1.7e308 saturates at MAX_VALUE and fires on GREATER_THAN a threshold above either event", () => {
+    const spec = makeSpec("SUM", "ALL_TIME", null, "GREATER_THAN", 1.79e308);
+    const state = createStatus(spec, 0);
+    assert.equal(event(spec, state, 0, 0, [HUGE]).crossing, null);
+    assert.deepEqual(reported(spec, state, 0), { value: HUGE, saturated: false });
+    const second = event(spec, state, 1, 1, [HUGE]).crossing;
+    assert.equal(second?.direction, "RAISED");
+    assert.deepEqual(reportedAggregate(second!.value), { value: Number.MAX_VALUE, saturated: true });
+    // even a threshold at MAX_VALUE itself: the true sum is beyond it
+    const atMax = makeSpec("SUM", "ALL_TIME", null, "GREATER_THAN", Number.MAX_VALUE);
+    const s2 = createStatus(atMax, 0);
+    event(atMax, s2, 0, 0, [HUGE]);
+    assert.equal(event(atMax, s2, 1, 1, [HUGE]).crossing?.direction, "RAISED");
+  });
+
+  test("a saturated ALL_TIME sum stays saturated: it cannot be retracted exactly", () => {
+    const spec = makeSpec("SUM", "ALL_TIME", null, "GREATER_THAN", 0);
+    const state = createStatus(spec, 0);
+    for (const v of [HUGE, HUGE, -HUGE]) event(spec, state, 0, 0, [v]);
+    assert.deepEqual(reported(spec, state, 0), { value: Number.MAX_VALUE, saturated: true });
+  });
+
+  test("AVG saturates with its sum; MIN and MAX of huge values are exact", () => {
+    for (const [aggregation, want] of [["AVG", { value: -Number.MAX_VALUE, saturated: true }], ["MIN", { value: -HUGE, saturated: false }], ["MAX", { value: -HUGE, saturated: false }]] as const) {
+      const spec = makeSpec(aggregation, "ALL_TIME", null, "GREATER_THAN", 0);
+      const state = createStatus(spec, 0);
+      event(spec, state, 0, 0, [-HUGE, -HUGE]);
+      assert.deepEqual(reported(spec, state, 0), want, aggregation);
+    }
+  });
+
+  test("SLIDING: when one huge bucket leaves, the sum is exact again, not stuck at Infinity or NaN", () => {
+    const spec = makeSpec("SUM", "SLIDING", 10, "GREATER_THAN", 1.79e308);
+    const state = createStatus(spec, 0);
+    event(spec, state, 0, 0, [HUGE]);
+    assert.equal(event(spec, state, 5_000, 5_000, [HUGE]).crossing?.direction, "RAISED");
+    assert.deepEqual(reported(spec, state, 5_000), { value: Number.MAX_VALUE, saturated: true });
+    // the first bucket leaves at 10 s: 1.7e308 is left, which no subtraction from Infinity gives. Second
+    // by second, so the bucket is retracted (a longer jump adds up the remaining buckets anyway).
+    const crossings: Crossing[] = [];
+    for (let t = 6_000; t <= 10_000; t += 1_000) crossings.push(...moveTo(spec, state, t).crossings);
+    assert.deepEqual(crossings.map(brief), ["CLEARED@10000#2 v=1.7e+308 n=1"]);
+    assert.deepEqual(reported(spec, state, 10_000), { value: HUGE, saturated: false });
+    // and a later small value adds to the exact sum
+    event(spec, state, 11_000, 11_000, [1e292]);
+    assert.equal(snapshot(spec, state, 11_000).value, HUGE + 1e292);
+    moveTo(spec, state, 16_000);
+    assert.deepEqual(reported(spec, state, 16_000), { value: 1e292, saturated: false });
+  });
+
+  test("SLIDING: a bucket that overflowed by itself keeps the window saturated until it leaves", () => {
+    const spec = makeSpec("SUM", "SLIDING", 10, "GREATER_THAN", 0);
+    const state = createStatus(spec, 0);
+    event(spec, state, 0, 0, [1]);
+    event(spec, state, 1_000, 1_000, [HUGE, HUGE]);
+    event(spec, state, 2_000, 2_000, [5]);
+    for (let t = 3_000; t <= 10_000; t += 1_000) moveTo(spec, state, t);
+    assert.deepEqual(reported(spec, state, 10_000), { value: Number.MAX_VALUE, saturated: true });
+    moveTo(spec, state, 11_000);
+    assert.deepEqual(reported(spec, state, 11_000), { value: 5, saturated: false });
+  });
+
+  test("overflow both ways (NaN) reads 0, saturated, and holds no threshold, not even NOT_EQUALS", () => {
+    for (const operator of ["GREATER_THAN", "NOT_EQUALS", "EQUALS"] as const) {
+      const spec = makeSpec("SUM", "TUMBLING", 60, operator, 0);
+      const a = createStatus(spec, 0);
+      const b = createStatus(spec, 0);
+      event(spec, a, 0, 0, [HUGE, HUGE]);
+      event(spec, b, 0, 0, [-HUGE, -HUGE]);
+      const merged = mergeStatuses(spec, a, b, 0);
+      merged.firing = false;
+      assert.deepEqual(reported(spec, merged, 0), { value: 0, saturated: true }, operator);
+      assert.equal(rejudge(spec, merged, 0), null, operator);
+    }
+  });
+
+  test("SLIDING merge: parts that overflowed apart are added up again from their buckets", () => {
+    const spec = makeSpec("SUM", "SLIDING", 10, "GREATER_THAN", 0);
+    const history = createStatus(spec, 0);
+    const live = createStatus(spec, 0);
+    event(spec, history, 0, 0, [HUGE]);
+    event(spec, history, 1_000, 1_000, [HUGE]);
+    event(spec, live, 0, 0, [-HUGE]);
+    event(spec, live, 1_000, 1_000, [-HUGE]);
+    const merged = mergeStatuses(spec, history, live, 1_000);
+    assert.deepEqual(reported(spec, merged, 1_000), { value: 0, saturated: false });
+    // and the merged state stores and loads like any other
+    assert.deepEqual(serializeStatus(clone(merged)), serializeStatus(merged));
+  });
+
+  test("a saturated state survives storage: the stored sum says Infinity", () => {
+    const spec = makeSpec("SUM", "SLIDING", 10, "GREATER_THAN", 0);
+    const state = createStatus(spec, 0);
+    event(spec, state, 0, 0, [HUGE]);
+    event(spec, state, 1_000, 1_000, [HUGE]);
+    const loaded = clone(state);
+    assert.deepEqual(reported(spec, loaded, 1_000), { value: Number.MAX_VALUE, saturated: true });
+    for (let t = 2_000; t <= 10_000; t += 1_000) moveTo(spec, loaded, t);
+    assert.deepEqual(reported(spec, loaded, 10_000), { value: HUGE, saturated: false });
   });
 });
