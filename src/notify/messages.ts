@@ -6,6 +6,8 @@ export interface NotifiedCrossing {
   readonly groupKey: string | null;
   readonly direction: "RAISED" | "CLEARED";
   readonly value: number;
+  /** The value left the finite double range and is reported as ±Number.MAX_VALUE. */
+  readonly saturated: boolean;
   readonly count: number;
   readonly threshold: { readonly operator: string; readonly value: number };
   readonly severity: string;
@@ -53,6 +55,7 @@ const crossingJson = (c: NotifiedCrossing) => ({
   direction: c.direction,
   groupKey: c.groupKey === null ? null : (JSON.parse(c.groupKey) as unknown),
   value: c.value,
+  saturated: c.saturated,
   count: c.count,
   threshold: c.threshold,
   severity: c.severity,
@@ -72,6 +75,7 @@ export function webhookBody(m: NotificationMessage): string {
     customerId: m.customerId,
     status: statusOf(last),
     value: last.value,
+    saturated: last.saturated,
     threshold: last.threshold,
     entities: last.entities.map(entityJson),
     crossings: m.crossings.map(crossingJson),

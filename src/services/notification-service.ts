@@ -181,6 +181,7 @@ export class NotificationService {
           groupKey: null,
           direction: "RAISED",
           value: 1,
+          saturated: false,
           count: 1,
           threshold: { operator: "GREATER_THAN_OR_EQUAL", value: 1 },
           severity: "INFO",

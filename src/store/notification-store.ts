@@ -1,4 +1,5 @@
 import type { Pool } from "pg";
+import { reportedAggregate } from "../engine/aggregate";
 import type { ChannelConfig, ChannelKind } from "../notify/channel-sender";
 import type { NotifiedCrossing } from "../notify/messages";
 
@@ -290,7 +291,8 @@ export class NotificationStore {
       alertId: r.alert_id,
       groupKey: r.group_key,
       direction: r.direction,
-      value: r.value,
+      // A sum past the double range is stored as ±Infinity; JSON has no such number (issue 13).
+      ...reportedAggregate(r.value),
       count: Number(r.count),
       threshold: { operator: r.threshold_operator, value: r.threshold_value },
       severity: r.severity,

@@ -377,6 +377,19 @@ describe("routing", () => {
     assert.deepEqual(reasons, ["CROSSING", "REPEAT"]);
   });
 
+  test("a sum past the double range is notified saturated at the largest double, never as null", async () => {
+    const path = newPath();
+    const { channel: ch } = await channel({ name: "huge", kind: "WEBHOOK", url: `${http.url}${path}` });
+    const eventType = `notify.sum.${pathSeq}`;
+    await t.ok(CREATE_ALERT, { input: minimalAlert({ name: "huge sum", eventType, aggregation: { function: "SUM", path: "$.n" }, threshold: { operator: "GREATER_THAN", value: 1e308 }, notify: [ch.id] }) }, acmeEditor);
+    await t.ok(PUBLISH, { e: [1, 2].map(() => ({ customerId: "acme", application: "gsuite", eventType, payload: { n: 1.7e308 } })) }, acmeEditor);
+    const [request] = await waitFor(() => (requestsTo(path).length ? requestsTo(path) : null), "the saturated crossing's notification");
+    const body = JSON.parse(request.body);
+    assert.equal(body.value, Number.MAX_VALUE);
+    assert.equal(body.saturated, true);
+    assert.equal(body.crossings[0].value, Number.MAX_VALUE);
+  });
+
   test("a global alert notifies a customer's channel of that customer's crossings only", async () => {
     const path = newPath();
     const { channel: ch } = await channel({ name: "acme sees global", kind: "WEBHOOK", url: `${http.url}${path}` });
