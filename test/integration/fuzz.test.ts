@@ -253,9 +253,36 @@ const alertInput = fc.record(
     window: orNull(windowInput),
     threshold,
     backfill: orNull(fc.boolean()),
+    notify: orNull(fc.array(mostly(fc.uuid(), text, 2), { maxLength: 3 })),
+    notifyOnClear: orNull(fc.boolean()),
+    repeatIntervalSeconds: orNull(mostly(fc.integer({ min: 60, max: 604_800 }), fc.oneof(fc.integer(), specialNumber), 2)),
+    groupWaitSeconds: orNull(mostly(fc.integer({ min: 0, max: 3_600 }), fc.oneof(fc.integer(), specialNumber), 2)),
   },
   { requiredKeys: ["name", "threshold"] },
 );
+
+const url = mostly(
+  fc.oneof(
+    fc.constantFrom("https://8.8.8.8/hook", "http://1.1.1.1:8080/in?token=x", "https://127.0.0.1/", "http://169.254.169.254/latest", "http://[::1]/", "https://no-such-host.invalid/x"),
+    fc.tuple(fc.constantFrom("https://", "http://"), fc.constantFrom("8.8.4.4", "[2606:4700::1111]", "localhost", "10.0.0.1"), goodText).map(([scheme, host, path]) => `${scheme}${host}/${encodeURIComponent(path.replace(LONE_SURROGATE, "\ufffd"))}`),
+  ),
+  fc.oneof(text, fc.constantFrom("javascript:alert(1)", "file:///etc/passwd", "ftp://x/", "https://x/#f", "//x", "https://", "http://a b/")),
+  3,
+);
+const address = mostly(fc.constantFrom("ops@acme.test", "a.b+c@x-y.example", "x@y.z"), fc.oneof(text, fc.constantFrom("a@b\r\nBcc: c@d", "@x", "a@", "a@-b.c")), 2);
+const channelInput = fc.record(
+  {
+    customerId: orNull(customerId),
+    name: mostly(text, fc.constant(null)),
+    kind: enumOf("WEBHOOK", "SLACK", "EMAIL", "PAGERDUTY"),
+    url: orNull(url),
+    to: orNull(mostly(fc.array(address, { minLength: 1, maxLength: 3 }), fc.array(address, { minLength: 21, maxLength: 22 }))),
+    routingKey: orNull(mostly(fc.stringMatching(/^[A-Za-z0-9]{32}$/), text, 2)),
+    enabled: orNull(fc.boolean()),
+  },
+  { requiredKeys: ["name", "kind"] },
+);
+const CHANNEL_SELECTION = `secret channel { id scope customerId name kind enabled url to routingKeyHint version }`;
 
 const dateTime = mostly(
   fc.integer({ min: -3_600_000, max: 240_000 }).map((ms) => new Date(Date.now() + ms).toISOString()),
@@ -385,6 +412,18 @@ describe("fuzzing the API over HTTP", () => {
     await fuzz(ctx, "testAlert", fc.tuple(alertInput, event, mode, key), ([alert, sample, how, k]) =>
       post(operation("query", "testAlert", { alert: ["CreateAlertInput!", alert], event: ["EventInput!", sample] }, TEST_SELECTION, how), keys[k % keys.length]),
     );
+  });
+
+  test("createNotificationChannel and updateNotificationChannel answer every input with data or a client error code", async (ctx) => {
+    const channelId = (await t.ok<{ createNotificationChannel: { channel: { id: string } } }>(
+      `mutation { createNotificationChannel(input: {name: "fuzzed", kind: EMAIL, to: ["a@b.test"]}) { channel { id } } }`,
+    )).createNotificationChannel.channel.id;
+    await fuzz(ctx, "createNotificationChannel", fc.tuple(channelInput, mode, key), ([input, how, k]) =>
+      post(operation("mutation", "createNotificationChannel", { input: ["CreateNotificationChannelInput!", input] }, CHANNEL_SELECTION, how), keys[k % keys.length]),
+    RUNS / 2);
+    await fuzz(ctx, "updateNotificationChannel", fc.tuple(channelInput, mode, key), ([{ kind: _k, customerId: _c, ...input }, how, k]) =>
+      post(operation("mutation", "updateNotificationChannel", { id: ["ID!", channelId], input: ["UpdateNotificationChannelInput!", input] }, "id name kind to version", how), keys[k % keys.length]),
+    RUNS / 2);
   });
 
   test("publishEvents answers every list of events with data or a client error code", async (ctx) => {

@@ -408,6 +408,23 @@ describe("routing", () => {
   });
 });
 
+describe("metrics", () => {
+  test("/metrics counts delivery attempts by kind and result, times them, and shows the backlog", async () => {
+    const text = await (await fetch(new URL("/metrics", t.url))).text();
+    assert.match(text, /^# TYPE alerts_deliveries_total counter$/m);
+    assert.match(text, /^# HELP alerts_deliveries_total .+$/m);
+    const delivered = Number(/^alerts_deliveries_total\{kind="WEBHOOK",result="delivered"\} (\d+)$/m.exec(text)?.[1]);
+    const retried = Number(/^alerts_deliveries_total\{kind="WEBHOOK",result="retry"\} (\d+)$/m.exec(text)?.[1]);
+    assert.ok(delivered >= 10, `delivered ${delivered}`);
+    assert.ok(retried >= 2, `retried ${retried}`);
+    assert.match(text, /^alerts_deliveries_total\{kind="EMAIL",result="delivered"\} [1-9]\d*$/m);
+    assert.match(text, /^# TYPE alerts_delivery_latency_seconds histogram$/m);
+    assert.match(text, /^alerts_delivery_latency_seconds_count\{kind="PAGERDUTY"\} [1-9]\d*$/m);
+    assert.match(text, /^# TYPE alerts_outbox_backlog gauge$/m);
+    assert.match(text, /^alerts_outbox_backlog \d+$/m);
+  });
+});
+
 describe("who may do what, and hostile input", () => {
   test("channels are private to their owner: another customer's is NOT_FOUND, a VIEWER cannot change one", async () => {
     const { channel: ch } = await channel({ name: "private", kind: "EMAIL", to: ["a@acme.test"] });

@@ -25,6 +25,15 @@ test("defaults when nothing is set", () => {
     previewMaxEvents: 5_000_000,
     rateLimitMutationsPerSecond: 50,
     rateLimitEventsPerSecond: 20_000,
+    webhookAllowPrivate: false,
+    smtpUrl: undefined,
+    smtpFrom: "alerts@localhost",
+    deliveryRetrySeconds: [5, 300, 1_800, 7_200, 18_000, 36_000],
+    deliveryTimeoutMs: 5_000,
+    deliveryConcurrency: 16,
+    deliveryLeaseSeconds: 60,
+    channelDisableAfterSeconds: 86_400,
+    publicUrl: undefined,
   });
   assert.ok(Object.isFrozen(config));
 });
@@ -51,6 +60,26 @@ test("reads every variable", () => {
   assert.equal(config.logLevel, "debug");
 });
 
+test("reads the notification variables", () => {
+  const config = loadConfig({
+    WEBHOOK_ALLOW_PRIVATE: "1",
+    SMTP_URL: "smtps://u:p@mail.example.test:465",
+    SMTP_FROM: "Alerts <alerts@example.test>",
+    DELIVERY_RETRY_SECONDS: "0.5, 10,60",
+    DELIVERY_TIMEOUT_MS: "2000",
+    DELIVERY_CONCURRENCY: "0",
+    DELIVERY_LEASE_SECONDS: "30",
+    CHANNEL_DISABLE_AFTER_SECONDS: "3600",
+    PUBLIC_URL: "https://alerts.example.test",
+  });
+  assert.equal(config.webhookAllowPrivate, true);
+  assert.equal(config.smtpUrl, "smtps://u:p@mail.example.test:465");
+  assert.equal(config.smtpFrom, "Alerts <alerts@example.test>");
+  assert.deepEqual(config.deliveryRetrySeconds, [0.5, 10, 60]);
+  assert.deepEqual([config.deliveryTimeoutMs, config.deliveryConcurrency, config.deliveryLeaseSeconds, config.channelDisableAfterSeconds], [2000, 0, 30, 3600]);
+  assert.equal(config.publicUrl, "https://alerts.example.test");
+});
+
 test("bad values fail fast, each named with what it accepts", () => {
   const cases: [Record<string, string>, RegExp][] = [
     [{ PORT: "80a" }, /PORT="80a": expected a TCP port/],
@@ -64,6 +93,14 @@ test("bad values fail fast, each named with what it accepts", () => {
     [{ LOG_LEVEL: "loud" }, /LOG_LEVEL="loud": expected one of fatal, error/],
     [{ KAFKA_BROKERS: "nohostport" }, /KAFKA_BROKERS=.*host:port/],
     [{ KAFKA_TOPIC_PREFIX: "bad prefix!" }, /KAFKA_TOPIC_PREFIX/],
+    [{ WEBHOOK_ALLOW_PRIVATE: "yes" }, /WEBHOOK_ALLOW_PRIVATE="yes": expected 1 or 0/],
+    [{ SMTP_URL: "http://mail" }, /SMTP_URL=.*smtp:\/\/user:password@/],
+    [{ SMTP_FROM: "nobody" }, /SMTP_FROM/],
+    [{ DELIVERY_RETRY_SECONDS: "5,x" }, /DELIVERY_RETRY_SECONDS=.*comma-separated waits/],
+    [{ DELIVERY_RETRY_SECONDS: "-1" }, /DELIVERY_RETRY_SECONDS/],
+    [{ DELIVERY_TIMEOUT_MS: "10" }, /DELIVERY_TIMEOUT_MS/],
+    [{ DELIVERY_LEASE_SECONDS: "2", DELIVERY_TIMEOUT_MS: "5000" }, /DELIVERY_LEASE_SECONDS=2: must be longer than DELIVERY_TIMEOUT_MS/],
+    [{ PUBLIC_URL: "alerts.example.test" }, /PUBLIC_URL=.*http\(s\) URL/],
   ];
   for (const [env, message] of cases) {
     assert.throws(() => loadConfig(env), (err: unknown) => err instanceof ConfigError && message.test(err.message), JSON.stringify(env));
