@@ -27,40 +27,37 @@ export class Metrics {
   constructor(sources: MetricsSources) {
     const registry = this.registry;
     collectDefaultMetrics({ register: registry, prefix: "alerts_" });
+    // prom-client's defaults name these gauges *_total, which Prometheus reserves for counters; the same
+    // figures stay in alerts_nodejs_active_resources (by type).
+    for (const total of ["active_resources_total", "active_handles_total", "active_requests_total"]) registry.removeSingleMetric(`alerts_nodejs_${total}`);
     const c = sources.counters;
+    // Prometheus conventions (issue 13): a *_total is a counter, read here from the engine's tallies.
     const counter = (name: string, help: string, read: () => number) =>
-      new Gauge({ name, help, registers: [registry], collect() { this.set(read()); } });
+      new Counter({ name, help, registers: [registry], collect() { this.reset(); this.inc(read()); } });
     counter("alerts_events_in_total", "Events read from the log by this process's engine.", () => c.eventsIn);
     counter("alerts_events_evaluated_total", "Event × alert evaluations after routing.", () => c.eventsEvaluated);
     counter("alerts_events_qualified_total", "Evaluations in which the event qualified.", () => c.eventsQualified);
     counter("alerts_dead_letters_total", "Malformed log records sent to the dead letters.", () => c.deadLetters);
     counter("alerts_late_events_total", "Events for windows that ended more than LATE_GRACE_SECONDS before.", () => c.lateEvents);
-    new Gauge({
+    new Counter({
       name: "alerts_crossings_total",
       help: "Threshold crossings detected, by direction.",
       labelNames: ["direction"],
       registers: [registry],
       collect() {
-        this.set({ direction: "RAISED" }, c.crossingsRaised);
-        this.set({ direction: "CLEARED" }, c.crossingsCleared);
+        this.reset();
+        this.inc({ direction: "RAISED" }, c.crossingsRaised);
+        this.inc({ direction: "CLEARED" }, c.crossingsCleared);
       },
     });
-    new Gauge({
-      name: "alerts_batch_duration_ms_bucket",
-      help: "Engine batches by duration (cumulative buckets, ms).",
-      labelNames: ["le"],
+    const batchDurations = new Histogram({
+      name: "alerts_batch_duration_seconds",
+      help: "Engine batches by duration, from the first event read to the commit.",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
-      collect() {
-        let cumulative = 0;
-        c.batchDurationBucketsMs.forEach((upper, i) => {
-          cumulative += c.batchDurationCounts[i];
-          this.set({ le: upper === Infinity ? "+Inf" : String(upper) }, cumulative);
-        });
-      },
     });
-    counter("alerts_batch_duration_ms_sum", "Total time of engine batches, ms.", () => c.batchDurationSumMs);
-    counter("alerts_batches_total", "Engine batches committed.", () => c.batches);
-    counter("alerts_subscriptions_active", "Open GraphQL subscriptions.", sources.activeSubscriptions);
+    c.onBatch((ms) => batchDurations.observe(ms / 1000));
+    new Gauge({ name: "alerts_subscriptions_active", help: "Open GraphQL subscriptions.", registers: [registry], collect() { this.set(sources.activeSubscriptions()); } });
     if (sources.consumerLag) {
       const lag = sources.consumerLag;
       new Gauge({

@@ -8,15 +8,15 @@ export class EngineCounters {
   deadLetters = 0;
   lateEvents = 0;
   batches = 0;
-  /** Batch durations: upper bounds in ms and counts per bucket (a Prometheus-style histogram). */
-  readonly batchDurationBucketsMs = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, Infinity] as const;
-  readonly batchDurationCounts = new Array<number>(this.batchDurationBucketsMs.length).fill(0);
-  batchDurationSumMs = 0;
+  /** Told each committed batch's duration (the metrics endpoint's histogram). */
+  private readonly batchObservers: ((durationMs: number) => void)[] = [];
+
+  onBatch(observer: (durationMs: number) => void): void {
+    this.batchObservers.push(observer);
+  }
 
   observeBatch(durationMs: number): void {
     this.batches++;
-    this.batchDurationSumMs += durationMs;
-    const bucket = this.batchDurationBucketsMs.findIndex((upper) => durationMs <= upper);
-    this.batchDurationCounts[bucket]++;
+    for (const observer of this.batchObservers) observer(durationMs);
   }
 }
