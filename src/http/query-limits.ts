@@ -122,8 +122,56 @@ const pageEstimator: ComplexityEstimator = ({ type, field, args, childComplexity
   const returns = getNamedType(field.type).name;
   const paged = field.args.some((a) => a.name === "first") && (returns.endsWith("Connection") || type.name === "Query");
   const size = typeof args.first === "number" && args.first > 0 ? args.first : DEFAULT_PAGE_SIZE;
-  return 1 + childComplexity * (paged ? size : 1);
+  const work = type.name === "Query" || type.name === "Mutation" ? (FIELD_WORK[field.name]?.(args) ?? 0) : 0;
+  return 1 + work + childComplexity * (paged ? size : 1);
 };
+
+/** The largest payload an event may have (DESIGN "The event"): sizing one stops there. */
+const PAYLOAD_LIMIT_BYTES = 256 * 1024;
+
+/**
+ * Fields whose cost is their work, not their rows (issue 13, item 3): aliases could otherwise repeat
+ * them hundreds of times in one request, and each is refused with QUERY_TOO_COMPLEX before any runs.
+ * testAlert evaluates a sample event (priced per KiB of payload); previewAlert scans the archive; a
+ * channel test sends a request out, waiting up to DELIVERY_TIMEOUT_MS.
+ */
+const FIELD_WORK: Record<string, (args: Record<string, unknown>) => number> = {
+  testAlert: (args) => 20 + Math.ceil(jsonSizeBytes((args.event as { payload?: unknown } | undefined)?.payload, PAYLOAD_LIMIT_BYTES) / 1024),
+  previewAlert: () => 1_000,
+  testNotificationChannel: () => 500,
+};
+
+/** Sizes already measured: aliases that share one variable share one payload object. */
+const measured = new WeakMap<object, number>();
+
+/** About the size of a value's JSON text, counted up to `limit` (then `limit`), without building the text. */
+export function jsonSizeBytes(value: unknown, limit: number): number {
+  if (value !== null && typeof value === "object") {
+    const known = measured.get(value);
+    if (known !== undefined) return known;
+  }
+  let size = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0 && size < limit) {
+    const v = stack.pop();
+    if (typeof v === "string") size += v.length + 2;
+    else if (typeof v === "number" || typeof v === "boolean") size += String(v).length;
+    else if (v === null || v === undefined) size += 4;
+    else if (Array.isArray(v)) {
+      size += 2 + v.length;
+      for (const item of v) stack.push(item);
+    } else if (typeof v === "object") {
+      for (const [key, item] of Object.entries(v as Record<string, unknown>)) {
+        size += key.length + 4;
+        stack.push(item);
+      }
+      size += 2;
+    }
+  }
+  const bounded = Math.min(size, limit);
+  if (value !== null && typeof value === "object") measured.set(value, bounded);
+  return bounded;
+}
 
 export function operationCost(schema: GraphQLSchema, query: DocumentNode, variables: Record<string, unknown> | undefined, operationName?: string): number {
   return getComplexity({ schema, query, variables, operationName, estimators: [pageEstimator] });

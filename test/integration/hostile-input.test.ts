@@ -755,3 +755,35 @@ describe("as a customer key", () => {
 
   test("still serving at the end", assertStillServing);
 });
+
+describe("work multiplied by aliases (issue 13, item 3)", () => {
+  const alert = { name: "t", threshold: { operator: "GREATER_THAN_OR_EQUAL", value: 1 } };
+  const aliased = (field: string, n: number, args: string, selection: string) =>
+    Array.from({ length: n }, (_, i) => `a${i}: ${field}(${args}) { ${selection} }`).join(" ");
+
+  test("300 aliased testAlert calls on a 200 KB payload are refused as QUERY_TOO_COMPLEX before any runs", async () => {
+    const event = { customerId: "acme", application: "a", eventType: "e", payload: { big: "x".repeat(200_000) } };
+    const startedAt = performance.now();
+    const result = await t.gql(`query ($a: CreateAlertInput!, $e: EventInput!) { ${aliased("testAlert", 300, "alert: $a, event: $e", "matched")} }`, { a: alert, e: event }, acmeEditor);
+    assert.equal(result.status, 400);
+    assert.equal(result.errors?.[0].extensions?.code, "QUERY_TOO_COMPLEX");
+    assert.match(result.errors![0].message, /query cost \d+ exceeds the limit of 5000/);
+    assert.equal(result.data, undefined);
+    // A few calls on that payload still run: the price is per call and per KiB, not a ban.
+    const few = await t.gql(`query ($a: CreateAlertInput!, $e: EventInput!) { ${aliased("testAlert", 3, "alert: $a, event: $e", "matched")} }`, { a: alert, e: event }, acmeEditor);
+    assert.equal(few.errors, undefined, JSON.stringify(few.errors));
+    assert.ok(performance.now() - startedAt < 30_000);
+  });
+
+  test("1,000 aliased small testAlert calls, 10 previewAlert scans and 20 channel tests are refused too", async () => {
+    const small = { customerId: "acme", application: "a", eventType: "e", payload: { n: 1 } };
+    const tests = await t.gql(`query ($a: CreateAlertInput!, $e: EventInput!) { ${aliased("testAlert", 1000, "alert: $a, event: $e", "matched")} }`, { a: alert, e: small }, acmeEditor);
+    assert.equal(tests.errors?.[0].extensions?.code, "QUERY_TOO_COMPLEX");
+    const previews = await t.gql(`query ($a: CreateAlertInput!) { ${aliased("previewAlert", 10, 'alert: $a, since: "2026-01-01T00:00:00Z"', "scannedEvents")} }`, { a: alert }, acmeEditor);
+    assert.equal(previews.errors?.[0].extensions?.code, "QUERY_TOO_COMPLEX");
+    const sends = await t.gql(`mutation ($id: ID!) { ${aliased("testNotificationChannel", 20, "id: $id", "ok")} }`, { id: "00000000-0000-4000-8000-000000000000" }, acmeEditor);
+    assert.equal(sends.errors?.[0].extensions?.code, "QUERY_TOO_COMPLEX");
+  });
+
+  test("still serving after aliased work", assertStillServing);
+});

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { buildSchema, parse, specifiedRules, validate } from "graphql";
-import { checkQueryNesting, depthLimitRule, MAX_QUERY_NESTING, operationCost } from "../../src/http/query-limits";
+import { checkQueryNesting, depthLimitRule, jsonSizeBytes, MAX_QUERY_NESTING, operationCost } from "../../src/http/query-limits";
 
 // A schema that nests without end, so depth is the only bound.
 const schema = buildSchema(`
@@ -90,4 +90,14 @@ test("checkQueryNesting leaves unbalanced and unterminated text to the parser", 
   for (const query of ["}}}}{a}", "{ a(s: \"unterminated", '{ a(s: """unterminated', "# only a comment", "", ")))((("]) {
     assert.equal(checkQueryNesting(query, 3), undefined, query);
   }
+});
+
+test("jsonSizeBytes is near the JSON text's length, and stops counting at the limit", () => {
+  for (const value of [{ a: "xyz", b: [1, 2, { c: null }], d: true }, ["x".repeat(1000)], { nested: { deeper: { deepest: "v" } } }]) {
+    const exact = JSON.stringify(value).length;
+    const estimate = jsonSizeBytes(value, 1_000_000);
+    assert.ok(Math.abs(estimate - exact) <= exact * 0.25 + 4, `${estimate} for ${exact}`);
+  }
+  assert.equal(jsonSizeBytes({ big: "x".repeat(10_000_000) }, 1024), 1024);
+  assert.equal(jsonSizeBytes(undefined, 10), 4);
 });
