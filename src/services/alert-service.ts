@@ -19,9 +19,9 @@ import type { AlertFilterCommand, CreateAlertCommand, UpdateAlertCommand } from 
 import { isUuid } from "./api-key-service";
 import type { PublishEventCommand } from "./event-service";
 import { AppError, badInput, forbidden, notFound, type FieldProblem } from "./errors";
-import { decodeCursor, encodeCursor, pageSize, type Page } from "./pagination";
+import { decodeCursor, encodeCursor, pageOf, pageSize, type Page } from "./pagination";
 import { canSee, hasRole, isPlatform, type Principal } from "./principal";
-import { validateCustomerId } from "./validation";
+import { ownerOf } from "./validation";
 
 const CONTROL_APPEND_LOCK = 7242102;
 
@@ -66,12 +66,7 @@ export class AlertService {
     const totalCount = await query.getCount();
     if (afterSeq !== undefined) query.andWhere("a.seq > :afterSeq", { afterSeq: afterSeq.toString() });
     const rows = await query.orderBy("a.seq", "ASC").take(limit + 1).getMany();
-    return {
-      items: rows.slice(0, limit).map((node) => ({ node, cursor: encodeCursor("alert", node.seq) })),
-      hasNextPage: rows.length > limit,
-      hasPreviousPage: afterSeq !== undefined,
-      totalCount,
-    };
+    return pageOf(rows, limit, afterSeq !== undefined, totalCount, (node) => encodeCursor("alert", node.seq));
   }
 
   async create(principal: Principal, input: CreateAlertCommand): Promise<AlertEntity> {
@@ -226,16 +221,7 @@ export class AlertService {
 /** The definition createAlert (and testAlert) would store for this input and caller; throws BAD_USER_INPUT or FORBIDDEN. */
 function definitionFromInput(principal: Principal, input: CreateAlertCommand): AlertDefinition {
   const problems: FieldProblem[] = [];
-  let customerId: string | null;
-  if (isPlatform(principal)) {
-    customerId = input.customerId ?? null;
-    if (customerId !== null) pushIf(problems, validateCustomerId(customerId, "customerId"));
-  } else {
-    if (input.customerId != null && input.customerId !== principal.customerId) {
-      throw forbidden("a customer key creates alerts for its own customer only; omit customerId");
-    }
-    customerId = principal.customerId;
-  }
+  const customerId = ownerOf(principal, input.customerId, "alerts", problems);
   checkEnums(input, problems);
   if (input.aggregation?.function === "COUNT" && input.aggregation.path) {
     problems.push({ field: "aggregation.path", message: "COUNT counts events and takes no path; leave it out" });
@@ -398,6 +384,3 @@ function rejectIfInvalid(problems: FieldProblem[], issues: readonly DefinitionIs
   if (all.length > 0) throw badInput(all);
 }
 
-function pushIf(problems: FieldProblem[], problem: FieldProblem | null): void {
-  if (problem) problems.push(problem);
-}

@@ -1,6 +1,6 @@
 import type { CrossingRecord, MonitoringStore, StatusRecord } from "../store/monitoring-store";
 import { isUuid } from "./api-key-service";
-import { decodeCursor, encodeCursor, pageSize, type Page } from "./pagination";
+import { decodeCursor, encodeCursor, pageOf, pageSize, type Page } from "./pagination";
 import { isPlatform, type Principal } from "./principal";
 
 export interface StatusFilter {
@@ -33,7 +33,7 @@ export class MonitoringService {
       afterSeq,
       limit: limit + 1,
     });
-    return page(rows, limit, afterSeq !== undefined, total, (r) => encodeCursor("status", r.seq));
+    return pageOf(rows, limit, afterSeq !== undefined, total, (r) => encodeCursor("status", r.seq));
   }
 
   async crossings(principal: Principal, filter: CrossingFilter, first?: number | null, after?: string | null): Promise<Page<CrossingRecord>> {
@@ -48,7 +48,7 @@ export class MonitoringService {
       afterSeq,
       limit: limit + 1,
     });
-    return page(rows, limit, afterSeq !== undefined, total, (r) => encodeCursor("crossings", r.seq));
+    return pageOf(rows, limit, afterSeq !== undefined, total, (r) => encodeCursor("crossings", r.seq));
   }
 }
 
@@ -57,13 +57,4 @@ export function visibleCustomer(principal: Principal, asked: string | null | und
   if (isPlatform(principal)) return asked ?? undefined;
   if (asked != null && asked !== principal.customerId) return false;
   return principal.customerId as string;
-}
-
-function page<T>(rows: T[], limit: number, hasPrevious: boolean, total: number, cursor: (row: T) => string): Page<T> {
-  return {
-    items: rows.slice(0, limit).map((node) => ({ node, cursor: cursor(node) })),
-    hasNextPage: rows.length > limit,
-    hasPreviousPage: hasPrevious,
-    totalCount: total,
-  };
 }

@@ -9,9 +9,10 @@ import { canSeeChannel } from "./alert-service";
 import { isUuid } from "./api-key-service";
 import { targetOf } from "./delivery-dispatcher";
 import { AppError, badInput, forbidden, notFound, type FieldProblem } from "./errors";
-import { decodeCursor, encodeCursor, pageSize, type Page } from "./pagination";
+import { visibleCustomer } from "./monitoring-service";
+import { decodeCursor, encodeCursor, pageOf, pageSize, type Page } from "./pagination";
 import { hasRole, isPlatform, type Principal } from "./principal";
-import { validateCustomerId } from "./validation";
+import { ownerOf } from "./validation";
 
 export interface CreateChannelCommand {
   customerId?: string | null;
@@ -74,31 +75,16 @@ export class NotificationService {
   async list(principal: Principal, filter: { customerId?: string | null; kind?: ChannelKind | null }, first?: number | null, after?: string | null): Promise<Page<ChannelRecord>> {
     const limit = pageSize(first);
     const afterSeq = decodeCursor("channel", after);
-    let customerId = filter.customerId ?? undefined;
-    if (!isPlatform(principal)) {
-      if (customerId !== undefined && customerId !== principal.customerId) return { items: [], hasNextPage: false, hasPreviousPage: afterSeq !== undefined, totalCount: 0 };
-      customerId = principal.customerId!;
-    }
+    const customerId = visibleCustomer(principal, filter.customerId);
+    if (customerId === false) return pageOf([], limit, afterSeq !== undefined, 0, () => "");
     const { rows, totalCount } = await this.store.listChannels({ customerId, kind: filter.kind ?? undefined, afterSeq, limit });
-    return {
-      items: rows.slice(0, limit).map((node) => ({ node, cursor: encodeCursor("channel", node.seq) })),
-      hasNextPage: rows.length > limit,
-      hasPreviousPage: afterSeq !== undefined,
-      totalCount,
-    };
+    return pageOf(rows, limit, afterSeq !== undefined, totalCount, (node) => encodeCursor("channel", node.seq));
   }
 
   async create(principal: Principal, input: CreateChannelCommand): Promise<ChannelWithSecret> {
     requireEditor(principal);
     const problems: FieldProblem[] = [];
-    let customerId: string | null;
-    if (isPlatform(principal)) {
-      customerId = input.customerId ?? null;
-      if (customerId !== null) pushIf(problems, validateCustomerId(customerId, "customerId"));
-    } else {
-      if (input.customerId != null && input.customerId !== principal.customerId) throw forbidden("a customer key creates channels for its own customer only; omit customerId");
-      customerId = principal.customerId;
-    }
+    const customerId = ownerOf(principal, input.customerId, "channels", problems);
     checkName(input.name, problems);
     const { config, secretInput } = await this.destination(input.kind, input, undefined, problems);
     if (problems.length > 0) throw badInput(problems);
@@ -217,12 +203,7 @@ export class NotificationService {
       beforeSeq,
       limit,
     });
-    return {
-      items: rows.slice(0, limit).map((node) => ({ node, cursor: encodeCursor("delivery", node.seq) })),
-      hasNextPage: rows.length > limit,
-      hasPreviousPage: beforeSeq !== undefined,
-      totalCount,
-    };
+    return pageOf(rows, limit, beforeSeq !== undefined, totalCount, (node) => encodeCursor("delivery", node.seq));
   }
 
   /** Sends a delivery's message again (same webhook-id), whatever became of it. */
@@ -332,6 +313,3 @@ function requireEditor(principal: Principal): void {
   if (!hasRole(principal, "EDITOR")) throw forbidden(`changing notification channels needs an EDITOR or ADMIN key; this key is ${principal.role}`);
 }
 
-function pushIf(problems: FieldProblem[], problem: FieldProblem | null): void {
-  if (problem) problems.push(problem);
-}

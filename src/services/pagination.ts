@@ -12,6 +12,16 @@ export interface Page<T> {
   readonly totalCount: number;
 }
 
+/** A page from up to limit + 1 rows read (one more than shown tells whether another page follows). */
+export function pageOf<T>(rows: readonly T[], limit: number, hasPrevious: boolean, total: number, cursor: (row: T) => string): Page<T> {
+  return {
+    items: rows.slice(0, limit).map((node) => ({ node, cursor: cursor(node) })),
+    hasNextPage: rows.length > limit,
+    hasPreviousPage: hasPrevious,
+    totalCount: total,
+  };
+}
+
 /** `first` from 1 to 100, 50 when absent. */
 export function pageSize(first: number | null | undefined): number {
   if (first === undefined || first === null) return DEFAULT_PAGE_SIZE;

@@ -15,6 +15,7 @@ import { freePort, startEmbeddedPostgres, type EmbeddedPostgresHandle } from "..
 import { startHttpReceiver, type HttpReceiver } from "../support/receivers";
 import { killAllServerProcesses, startServerProcess, type ServerProcess } from "../support/server-process";
 import { waitFor } from "../support/wait";
+import { graphqlCaller, prng } from "./common";
 
 const CROSSINGS = Number(process.env.FAULT_CROSSINGS ?? 10_000);
 const CUSTOMERS = 10;
@@ -22,16 +23,6 @@ const BATCH = 1_000;
 const DISPATCHER_KILLS = 6;
 const DEADLINE_MS = 8 * 60_000;
 const TIMEOUT_MS = 1_000;
-
-function prng(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let x = Math.imul(state ^ (state >>> 15), 1 | state);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function main(): Promise<number> {
   const startedAt = Date.now();
@@ -90,17 +81,7 @@ async function main(): Promise<number> {
     };
     let main = await startMain();
     const dispatchers = [await startDispatcher(), await startDispatcher()];
-    const gql = async (query: string, variables: unknown) => {
-      const response = await fetch(main.url, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${adminKey}` },
-        body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(30_000),
-      });
-      const body = (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
-      if (body.errors) throw new Error(JSON.stringify(body.errors).slice(0, 300));
-      return body.data!;
-    };
+    const gql = graphqlCaller(() => main.url, adminKey);
 
     const created = (await gql(`mutation ($input: CreateNotificationChannelInput!) { createNotificationChannel(input: $input) { secret channel { id } } }`, {
       input: { name: "fault receiver", kind: "WEBHOOK", url: `${receiver.url}/hook` },

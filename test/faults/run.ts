@@ -16,6 +16,7 @@ import { createLogger } from "../../src/logger";
 import { freePort, startEmbeddedPostgres, type EmbeddedPostgresHandle } from "../../src/store/embedded-postgres";
 import { killAllServerProcesses, startServerProcess, type ServerProcess } from "../support/server-process";
 import { waitFor } from "../support/wait";
+import { graphqlCaller, prng } from "./common";
 import { recount, type OracleAlert, type OracleEvent } from "./oracle";
 
 const run = promisify(execFile);
@@ -25,16 +26,6 @@ const CUSTOMERS = 100;
 const BATCH = 1000;
 const ENGINE_KILLS = 5;
 const DEADLINE_MS = 10 * 60_000;
-
-function prng(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let x = Math.imul(state ^ (state >>> 15), 1 | state);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const APPS = ["gsuite", "slack", "github", "okta", "box"];
 const TYPES = ["login", "share", "admin", "delete"];
@@ -125,17 +116,7 @@ async function main(): Promise<number> {
     let api = await start("api");
     const engines = [await start("engine"), await start("engine")];
     const url = api.url;
-    const gql = async (query: string, variables: unknown, key = adminKey) => {
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-        body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(30_000),
-      });
-      const body = (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
-      if (body.errors) throw new Error(JSON.stringify(body.errors).slice(0, 300));
-      return body.data!;
-    };
+    const gql = graphqlCaller(() => url, adminKey);
 
     const random = prng(20261124);
     const specs = makeAlerts(random);
