@@ -63,6 +63,8 @@ export class Notifications1764600000000 implements MigrationInterface {
       CREATE UNIQUE INDEX notification_deliveries_open_idx ON notification_deliveries (channel_id, alert_id, customer_id)
       WHERE open_for_grouping`);
     await q.query(`CREATE INDEX notification_deliveries_channel_idx ON notification_deliveries (channel_id, seq)`);
+    // Retention (store/event-archive.ts) removes settled deliveries by age.
+    await q.query(`CREATE INDEX notification_deliveries_settled_idx ON notification_deliveries (created_at) WHERE state <> 'PENDING'`);
     await q.query(`CREATE INDEX notification_deliveries_alert_idx ON notification_deliveries (alert_id, customer_id, group_key, created_at)`);
   }
 

@@ -35,5 +35,7 @@ export async function maintainEventArchive(pool: Pool, nowMs: number, retentionD
   }
   await pool.query(`DELETE FROM event_keys WHERE ingested_at < $1`, [new Date(cutoff)]);
   await pool.query(`DELETE FROM published_event_keys WHERE published_at < $1`, [new Date(cutoff)]);
+  // The delivery log keeps as long as the archive; what is still owed stays until it is sent or FAILED.
+  await pool.query(`DELETE FROM notification_deliveries WHERE state <> 'PENDING' AND created_at < $1`, [new Date(cutoff)]);
   return { created, dropped };
 }
