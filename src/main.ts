@@ -1,6 +1,6 @@
 import { startApp } from "./app";
 import { ConfigError, loadConfig } from "./config/config";
-import { createLogger } from "./logger";
+import { createLogger, routeConsoleToLogger } from "./logger";
 
 async function main(): Promise<void> {
   let config;
@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel, { role: config.role });
+  routeConsoleToLogger(logger);
   const startedAt = performance.now();
   const app = await startApp(config, logger);
   logger.info({ startupMs: Math.round(performance.now() - startedAt) }, "ready");

@@ -7,6 +7,7 @@ export interface ServerProcess {
   readonly child: ChildProcess;
   readonly url: string;
   stdout(): string;
+  stderr(): string;
   /** Time from spawn to the "API listening" log line. */
   readonly listeningMs: number;
   exited(): Promise<number | null>;
@@ -58,5 +59,5 @@ export async function startServerProcess(env: Record<string, string>, nodeArgs: 
       reject(new Error(`exited with ${code} before listening\n${out}\n${err}`));
     });
   });
-  return { child, url, stdout: () => out, listeningMs: performance.now() - startedAt, exited: () => exit };
+  return { child, url, stdout: () => out, stderr: () => err, listeningMs: performance.now() - startedAt, exited: () => exit };
 }
