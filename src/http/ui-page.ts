@@ -1,6 +1,7 @@
 // The live alerts page at "/": its HTML, stylesheet and script, kept as strings because tsc does not copy
 // non-TS files into dist/. Plain browser JavaScript, no framework and no build step; graphql-ws's UMD build
 // (served from node_modules) is its only library. No inline script or style, so the CSP can forbid both.
+import { UI_NOTIFICATIONS_CSS, UI_NOTIFICATIONS_SCRIPT } from "./ui-notifications";
 
 export const UI_TITLE = "Alerts";
 
@@ -131,6 +132,10 @@ input:disabled, select:disabled, textarea:disabled { background: #eef1f4; color:
 .conn-live .conn-dot { background: #3ddc84; box-shadow: 0 0 0 3px rgba(61, 220, 132, 0.25); }
 .conn-connecting .conn-dot, .conn-reconnecting .conn-dot { background: #ffc857; }
 .conn-error .conn-dot { background: #ff6b5e; }
+.nav { display: flex; gap: 0.25rem; }
+.nav a { color: #cfe2ff; font-weight: 600; text-decoration: none; padding: 0.3rem 0.7rem; border-radius: 6px; }
+.nav a:hover { background: #1d3a5f; }
+.nav a[aria-current="page"] { color: #fff; background: #1d3a5f; box-shadow: inset 0 -2px 0 #8ab4ff; }
 main { max-width: 1480px; margin: 0 auto; padding: 1.25rem; }
 main:focus { outline: none; }
 
@@ -239,7 +244,7 @@ legend { font-size: 1.02rem; font-weight: 700; padding: 0; margin-bottom: 0.6rem
   .condition { grid-template-columns: 1fr; }
   .condition button { margin-top: 0; justify-self: start; }
 }
-`;
+${UI_NOTIFICATIONS_CSS}`;
 
 export const UI_SCRIPT = String.raw`(function () {
   "use strict";
@@ -264,7 +269,8 @@ export const UI_SCRIPT = String.raw`(function () {
 
   var ALERT_FIELDS = "id scope customerId name description severity enabled application objectType eventType " +
     "conditions { path operator value } jsonPath aggregation { function path } groupBy entityPath window { type seconds } " +
-    "threshold { operator value } backfillOnCreate version updatedAt backfill { state processedEvents totalEvents error }";
+    "threshold { operator value } backfillOnCreate notify notifyOnClear repeatIntervalSeconds groupWaitSeconds version updatedAt " +
+    "backfill { state processedEvents totalEvents error }";
   var STATUS_FIELDS = "alertId customerId groupKey state value count windowStart windowEnd lastEventAt lastCrossingAt " +
     "entities(first: 10) { key count firstSeenAt lastSeenAt }";
   var CROSSING_FIELDS = "id alertId customerId groupKey direction value threshold { operator value } severity windowStart windowEnd " +
@@ -297,7 +303,8 @@ export const UI_SCRIPT = String.raw`(function () {
     return {
       alerts: [], byId: new Map(), loading: false, loaded: false, error: "", more: false, total: 0,
       statuses: new Map(), feed: [], seen: new Set(), seenOrder: [], cursors: new Map(),
-      filters: { severity: "", application: "", search: "", firingOnly: false }
+      filters: { severity: "", application: "", search: "", firingOnly: false },
+      channels: emptyChannels()
     };
   }
 
@@ -502,6 +509,9 @@ export const UI_SCRIPT = String.raw`(function () {
       h("a", { class: "skip-link", href: "#content", onclick: function (e) { e.preventDefault(); main.focus(); } }, "Skip to content"),
       h("header", { class: "topbar" },
         h("div", { class: "brand" }, h("img", { src: document.querySelector("link[rel=icon]").getAttribute("href"), alt: "" }), h("h1", null, "Alerts")),
+        h("nav", { class: "nav", "aria-label": "Sections" },
+          h("a", { id: "nav-alerts", href: "#/" }, "Alerts"),
+          h("a", { id: "nav-channels", href: "#/channels" }, "Notifications")),
         conn,
         h("span", { class: "spacer" }),
         h("span", { class: "who", title: "API key " + v.keyId },
@@ -511,9 +521,12 @@ export const UI_SCRIPT = String.raw`(function () {
         h("a", { href: graphqlPath }, "API playground"),
         h("button", { type: "button", onclick: function () { signOut(""); } }, "Sign out")),
       main);
-    ui = { main: main, conn: conn, dashboard: buildDashboard(), editor: null };
+    ui = { main: main, conn: conn, dashboard: buildDashboard(), editor: null, channels: null };
     route();
     loadAlerts();
+    // Alert cards name the channels they notify: redraw them once the names are known.
+    var myUi = ui;
+    loadChannels().then(function () { if (ui === myUi && data.alerts.some(function (a) { return a.notify.length; })) { ui.dashboard.cards.clear(); renderAlertList(); } });
     startLive();
   }
 
@@ -521,7 +534,15 @@ export const UI_SCRIPT = String.raw`(function () {
     if (!ui) return;
     var hash = location.hash || "#/";
     var match = /^#\/alerts\/([^/]+)$/.exec(hash);
-    if (hash === "#/new") showEditor(null);
+    var channels = /^#\/channels(?:\/([^/]+))?$/.exec(hash);
+    if (!channels) leaveChannels();
+    ["nav-alerts", "nav-channels"].forEach(function (id) {
+      var current = (id === "nav-channels") === Boolean(channels);
+      var link = document.getElementById(id);
+      if (current) link.setAttribute("aria-current", "page"); else link.removeAttribute("aria-current");
+    });
+    if (channels) showChannels(channels[1] ? decodeURIComponent(channels[1]) : null);
+    else if (hash === "#/new") showEditor(null);
     else if (match) showEditor(decodeURIComponent(match[1]));
     else showDashboard();
   }
@@ -722,7 +743,8 @@ export const UI_SCRIPT = String.raw`(function () {
         fact("Threshold", thresholdText(alert)),
         fact("Enabled", alert.enabled ? "Yes" : "No"),
         alert.groupBy.length ? fact("Grouped by", alert.groupBy.join(", ")) : null,
-        alert.entityPath ? fact("Entity", alert.entityPath) : null),
+        alert.entityPath ? fact("Entity", alert.entityPath) : null,
+        alert.notify.length ? fact("Notifies", notifyText(alert.notify)) : null),
       statuses);
     card.alertRef = alert;
     card.statusesEl = statuses;
@@ -735,6 +757,10 @@ export const UI_SCRIPT = String.raw`(function () {
     return " in the last " + duration(w.seconds);
   }
   function fact(label, value) { return h("div", null, h("dt", null, label), h("dd", null, value)); }
+  function notifyText(ids) {
+    var names = ids.map(channelName);
+    return names.every(Boolean) ? names.join(", ") : plural(ids.length, "channel");
+  }
 
   function renderStatuses(alert, el) {
     var s = data.statuses.get(alert.id);
@@ -1524,6 +1550,7 @@ export const UI_SCRIPT = String.raw`(function () {
     function figure(value, label) { return h("div", { class: "figure" }, h("span", { class: "num" }, fmtNum(value)), h("span", { class: "label" }, label)); }
   }
 
+${UI_NOTIFICATIONS_SCRIPT}
   // ---------------------------------------------------------------- start
   var stored = readKey();
   if (!stored) { showSignIn(""); return; }
