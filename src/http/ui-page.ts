@@ -1098,7 +1098,8 @@ export const UI_SCRIPT = String.raw`(function () {
     var src = alert || {
       name: "", description: "", severity: "MEDIUM", enabled: true, application: null, objectType: null, eventType: null,
       conditions: [], jsonPath: null, aggregation: { function: "COUNT", path: null }, groupBy: [], entityPath: null,
-      window: { type: "ALL_TIME", seconds: null }, threshold: { operator: "GREATER_THAN_OR_EQUAL", value: 1 }, customerId: null
+      window: { type: "ALL_TIME", seconds: null }, threshold: { operator: "GREATER_THAN_OR_EQUAL", value: 1 }, customerId: null,
+      notify: [], notifyOnClear: true, repeatIntervalSeconds: null, groupWaitSeconds: 0
     };
     var slots = new Map();
     document.title = (isNew ? "New alert" : src.name) + " \u2014 Alerts";
@@ -1132,6 +1133,45 @@ export const UI_SCRIPT = String.raw`(function () {
     var thOp = select("f-threshold-operator", Object.keys(COMPARISONS).map(function (k) { return [k, COMPARISONS[k] + "  " + k.toLowerCase().replace(/_/g, " ")]; }), src.threshold.operator);
     var thValue = h("input", { id: "f-threshold-value", name: "f-threshold-value", type: "number", step: "any", value: src.threshold.value });
     var backfill = isNew ? h("input", { id: "f-backfill", name: "f-backfill", type: "checkbox", checked: true }) : null;
+
+    // Notifications: the channels this key sees that may hear of this alert (its customer's and the platform's).
+    var notifyChosen = new Set(src.notify);
+    var notifyList = h("div", { class: "check-list", id: "f-notify", tabindex: "-1", "aria-describedby": "f-notify-hint f-notify-error" });
+    var notifyError = h("p", { class: "field-error", id: "f-notify-error", hidden: true });
+    slots.set("notify", { control: notifyList, error: notifyError, label: "Notify" });
+    var notifyOnClear = h("input", { id: "f-notifyOnClear", name: "f-notifyOnClear", type: "checkbox", checked: src.notifyOnClear, "aria-describedby": "f-notifyOnClear-error" });
+    var notifyOnClearError = h("p", { class: "field-error", id: "f-notifyOnClear-error", hidden: true });
+    slots.set("notifyOnClear", { control: notifyOnClear, error: notifyOnClearError, label: "Notify when it clears" });
+    var repeatInterval = h("input", { id: "f-repeat", name: "f-repeat", type: "number", min: 60, step: 1, inputmode: "numeric", placeholder: "never", value: src.repeatIntervalSeconds == null ? "" : src.repeatIntervalSeconds });
+    var groupWait = h("input", { id: "f-group-wait", name: "f-group-wait", type: "number", min: 0, step: 1, inputmode: "numeric", value: src.groupWaitSeconds });
+    function alertOwner() {
+      if (!isNew) return src.customerId;
+      return customer ? customer.value.trim() || null : session.viewer.customerId;
+    }
+    function renderNotifyList() {
+      var store = data.channels;
+      if (!store.loaded) { fill(notifyList, h("p", { class: "muted small" }, "Loading channels\u2026")); return; }
+      var owner = alertOwner();
+      var shown = store.list.filter(function (c) { return owner === null || c.customerId === null || c.customerId === owner || notifyChosen.has(c.id); });
+      var unknown = Array.from(notifyChosen).filter(function (id) { return !store.byId.has(id); });
+      var rows = shown.map(function (c) {
+        var state = c.enabled ? (c.failingSince ? "failing" : "") : "disabled";
+        return notifyRow(c.id, c.name, CHANNEL_KINDS[c.kind] + (state ? ", " + state : ""));
+      }).concat(unknown.map(function (id) { return notifyRow(id, "Channel " + id, "not visible to this key"); }));
+      if (rows.length === 0) {
+        fill(notifyList, h("p", { class: "muted small" }, store.error ? store.error : "No notification channels yet. ", store.error ? null : h("a", { href: "#/channels" }, "Create one under Notifications")));
+        return;
+      }
+      fill(notifyList, rows);
+    }
+    function notifyRow(id, label, detail) {
+      var box = h("input", { type: "checkbox", id: "f-notify-" + id, name: "f-notify", value: id, checked: notifyChosen.has(id) });
+      box.addEventListener("change", function () { if (box.checked) notifyChosen.add(id); else notifyChosen.delete(id); });
+      return h("div", { class: "check-row" }, box, h("label", { for: box.id }, label, h("span", { class: "muted small" }, " (" + detail + ")")));
+    }
+    renderNotifyList();
+    if (!data.channels.loaded) loadChannels().then(function () { if (notifyList.isConnected) renderNotifyList(); });
+    if (customer) customer.addEventListener("change", renderNotifyList);
 
     function syncDisabled() {
       aggPath.disabled = !editable || aggFn.value === "COUNT";
@@ -1253,6 +1293,11 @@ export const UI_SCRIPT = String.raw`(function () {
       if (winType.value !== "ALL_TIME" && (winSeconds.value.trim() === "" || !Number.isInteger(seconds))) problems.push({ field: "window.seconds", message: "give the window's length in whole seconds" });
       var value = Number(thValue.value);
       if (thValue.value.trim() === "" || !isFinite(value)) problems.push({ field: "threshold.value", message: "give a number" });
+      // Ranges are the server's to say (its message lands next to the field); here only "a whole number".
+      var repeat = repeatInterval.value.trim() === "" ? null : Number(repeatInterval.value);
+      if (repeat !== null && !Number.isInteger(repeat)) problems.push({ field: "repeatIntervalSeconds", message: "give whole seconds, or leave it empty to notify once" });
+      var wait = groupWait.value.trim() === "" ? 0 : Number(groupWait.value);
+      if (!Number.isInteger(wait)) problems.push({ field: "groupWaitSeconds", message: "give whole seconds (0: no grouping)" });
       var input = {
         name: name.value.trim(),
         description: description.value.trim(),
@@ -1267,7 +1312,11 @@ export const UI_SCRIPT = String.raw`(function () {
         groupBy: groupBy.value.split("\n").map(function (s) { return s.trim(); }).filter(Boolean),
         entityPath: orNull(entityPath.value),
         window: { type: winType.value, seconds: seconds },
-        threshold: { operator: thOp.value, value: value }
+        threshold: { operator: thOp.value, value: value },
+        notify: Array.from(notifyChosen),
+        notifyOnClear: notifyOnClear.checked,
+        repeatIntervalSeconds: repeat,
+        groupWaitSeconds: wait
       };
       return { input: input, problems: problems };
     }
@@ -1290,6 +1339,8 @@ export const UI_SCRIPT = String.raw`(function () {
       if (!same(input.groupBy, src.groupBy)) out.groupBy = input.groupBy;
       if (!same(input.window, { type: src.window.type, seconds: src.window.seconds == null ? null : src.window.seconds })) out.window = input.window;
       if (!same(input.threshold, { operator: src.threshold.operator, value: src.threshold.value })) out.threshold = input.threshold;
+      if (!same(input.notify.slice().sort(), src.notify.slice().sort())) out.notify = input.notify;
+      ["notifyOnClear", "repeatIntervalSeconds", "groupWaitSeconds"].forEach(function (k) { if (!same(input[k], src[k])) out[k] = input[k]; });
       return out;
     }
 
@@ -1363,6 +1414,18 @@ export const UI_SCRIPT = String.raw`(function () {
           field("threshold.operator", "f-threshold-operator", "Fires when the value is", thOp),
           field("threshold.value", "f-threshold-value", "Threshold", thValue)),
         backfill ? h("div", { class: "field check" }, backfill, h("label", { for: "f-backfill" }, "Count the stored history too")) : null),
+      h("fieldset", { disabled: !editable },
+        h("legend", null, "Notifications"),
+        h("div", { class: "field", role: "group", "aria-labelledby": "notify-label" },
+          h("span", { class: "label", id: "notify-label" }, "Notify these channels"),
+          notifyList,
+          h("p", { class: "hint", id: "f-notify-hint" }, "Each crossing goes to every channel checked here. Channels are made under Notifications."),
+          notifyError),
+        h("div", { class: "field check" }, notifyOnClear, h("label", { for: "f-notifyOnClear" }, "Also notify when it clears")),
+        notifyOnClearError,
+        h("div", { class: "grid-2" },
+          field("repeatIntervalSeconds", "f-repeat", "Repeat while firing (seconds)", repeatInterval, "Empty: notify once. 3600 = hourly, while it stays FIRING."),
+          field("groupWaitSeconds", "f-group-wait", "Group crossings within (seconds)", groupWait, "0: each at once; else a customer\u2019s crossings within it go as one message."))),
       h("div", { class: "form-actions" },
         editable ? save : h("p", { class: "muted" }, canEdit() ? "Global alerts can only be changed with a platform key." : "This key may read alerts, not change them."),
         h("a", { class: "button", href: "#/" }, editable ? "Cancel" : "Back"),
@@ -1386,6 +1449,8 @@ export const UI_SCRIPT = String.raw`(function () {
       var input = createInput(read.input);
       if (!input.name) input.name = "Untitled";
       delete input.backfill;
+      // Routing does not change what qualifies or counts, and a dry run notifies no one.
+      ["notify", "notifyOnClear", "repeatIntervalSeconds", "groupWaitSeconds"].forEach(function (k) { delete input[k]; });
       return input;
     }
     /** BAD_USER_INPUT from a dry run: the definition's problems go to the form, the panel's own (isOwn) to the panel. */
