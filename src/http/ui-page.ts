@@ -1,6 +1,7 @@
 // The live alerts page at "/": its HTML, stylesheet and script, kept as strings because tsc does not copy
 // non-TS files into dist/. Plain browser JavaScript, no framework and no build step; graphql-ws's UMD build
 // (served from node_modules) is its only library. No inline script or style, so the CSP can forbid both.
+import { UI_NOTIFICATIONS_CSS, UI_NOTIFICATIONS_SCRIPT } from "./ui-notifications";
 
 export const UI_TITLE = "Alerts";
 
@@ -131,6 +132,10 @@ input:disabled, select:disabled, textarea:disabled { background: #eef1f4; color:
 .conn-live .conn-dot { background: #3ddc84; box-shadow: 0 0 0 3px rgba(61, 220, 132, 0.25); }
 .conn-connecting .conn-dot, .conn-reconnecting .conn-dot { background: #ffc857; }
 .conn-error .conn-dot { background: #ff6b5e; }
+.nav { display: flex; gap: 0.25rem; }
+.nav a { color: #cfe2ff; font-weight: 600; text-decoration: none; padding: 0.3rem 0.7rem; border-radius: 6px; }
+.nav a:hover { background: #1d3a5f; }
+.nav a[aria-current="page"] { color: #fff; background: #1d3a5f; box-shadow: inset 0 -2px 0 #8ab4ff; }
 main { max-width: 1480px; margin: 0 auto; padding: 1.25rem; }
 main:focus { outline: none; }
 
@@ -239,7 +244,7 @@ legend { font-size: 1.02rem; font-weight: 700; padding: 0; margin-bottom: 0.6rem
   .condition { grid-template-columns: 1fr; }
   .condition button { margin-top: 0; justify-self: start; }
 }
-`;
+${UI_NOTIFICATIONS_CSS}`;
 
 export const UI_SCRIPT = String.raw`(function () {
   "use strict";
@@ -264,7 +269,8 @@ export const UI_SCRIPT = String.raw`(function () {
 
   var ALERT_FIELDS = "id scope customerId name description severity enabled application objectType eventType " +
     "conditions { path operator value } jsonPath aggregation { function path } groupBy entityPath window { type seconds } " +
-    "threshold { operator value } backfillOnCreate version updatedAt backfill { state processedEvents totalEvents error }";
+    "threshold { operator value } backfillOnCreate notify notifyOnClear repeatIntervalSeconds groupWaitSeconds version updatedAt " +
+    "backfill { state processedEvents totalEvents error }";
   var STATUS_FIELDS = "alertId customerId groupKey state value count windowStart windowEnd lastEventAt lastCrossingAt " +
     "entities(first: 10) { key count firstSeenAt lastSeenAt }";
   var CROSSING_FIELDS = "id alertId customerId groupKey direction value threshold { operator value } severity windowStart windowEnd " +
@@ -297,7 +303,8 @@ export const UI_SCRIPT = String.raw`(function () {
     return {
       alerts: [], byId: new Map(), loading: false, loaded: false, error: "", more: false, total: 0,
       statuses: new Map(), feed: [], seen: new Set(), seenOrder: [], cursors: new Map(),
-      filters: { severity: "", application: "", search: "", firingOnly: false }
+      filters: { severity: "", application: "", search: "", firingOnly: false },
+      channels: emptyChannels()
     };
   }
 
@@ -502,6 +509,9 @@ export const UI_SCRIPT = String.raw`(function () {
       h("a", { class: "skip-link", href: "#content", onclick: function (e) { e.preventDefault(); main.focus(); } }, "Skip to content"),
       h("header", { class: "topbar" },
         h("div", { class: "brand" }, h("img", { src: document.querySelector("link[rel=icon]").getAttribute("href"), alt: "" }), h("h1", null, "Alerts")),
+        h("nav", { class: "nav", "aria-label": "Sections" },
+          h("a", { id: "nav-alerts", href: "#/" }, "Alerts"),
+          h("a", { id: "nav-channels", href: "#/channels" }, "Notifications")),
         conn,
         h("span", { class: "spacer" }),
         h("span", { class: "who", title: "API key " + v.keyId },
@@ -511,9 +521,12 @@ export const UI_SCRIPT = String.raw`(function () {
         h("a", { href: graphqlPath }, "API playground"),
         h("button", { type: "button", onclick: function () { signOut(""); } }, "Sign out")),
       main);
-    ui = { main: main, conn: conn, dashboard: buildDashboard(), editor: null };
+    ui = { main: main, conn: conn, dashboard: buildDashboard(), editor: null, channels: null };
     route();
     loadAlerts();
+    // Alert cards name the channels they notify: redraw them once the names are known.
+    var myUi = ui;
+    loadChannels().then(function () { if (ui === myUi && data.alerts.some(function (a) { return a.notify.length; })) { ui.dashboard.cards.clear(); renderAlertList(); } });
     startLive();
   }
 
@@ -521,7 +534,15 @@ export const UI_SCRIPT = String.raw`(function () {
     if (!ui) return;
     var hash = location.hash || "#/";
     var match = /^#\/alerts\/([^/]+)$/.exec(hash);
-    if (hash === "#/new") showEditor(null);
+    var channels = /^#\/channels(?:\/([^/]+))?$/.exec(hash);
+    if (!channels) leaveChannels();
+    ["nav-alerts", "nav-channels"].forEach(function (id) {
+      var current = (id === "nav-channels") === Boolean(channels);
+      var link = document.getElementById(id);
+      if (current) link.setAttribute("aria-current", "page"); else link.removeAttribute("aria-current");
+    });
+    if (channels) showChannels(channels[1] ? decodeURIComponent(channels[1]) : null);
+    else if (hash === "#/new") showEditor(null);
     else if (match) showEditor(decodeURIComponent(match[1]));
     else showDashboard();
   }
@@ -722,7 +743,8 @@ export const UI_SCRIPT = String.raw`(function () {
         fact("Threshold", thresholdText(alert)),
         fact("Enabled", alert.enabled ? "Yes" : "No"),
         alert.groupBy.length ? fact("Grouped by", alert.groupBy.join(", ")) : null,
-        alert.entityPath ? fact("Entity", alert.entityPath) : null),
+        alert.entityPath ? fact("Entity", alert.entityPath) : null,
+        alert.notify.length ? fact("Notifies", notifyText(alert.notify)) : null),
       statuses);
     card.alertRef = alert;
     card.statusesEl = statuses;
@@ -735,6 +757,10 @@ export const UI_SCRIPT = String.raw`(function () {
     return " in the last " + duration(w.seconds);
   }
   function fact(label, value) { return h("div", null, h("dt", null, label), h("dd", null, value)); }
+  function notifyText(ids) {
+    var names = ids.map(channelName);
+    return names.every(Boolean) ? names.join(", ") : plural(ids.length, "channel");
+  }
 
   function renderStatuses(alert, el) {
     var s = data.statuses.get(alert.id);
@@ -1072,7 +1098,8 @@ export const UI_SCRIPT = String.raw`(function () {
     var src = alert || {
       name: "", description: "", severity: "MEDIUM", enabled: true, application: null, objectType: null, eventType: null,
       conditions: [], jsonPath: null, aggregation: { function: "COUNT", path: null }, groupBy: [], entityPath: null,
-      window: { type: "ALL_TIME", seconds: null }, threshold: { operator: "GREATER_THAN_OR_EQUAL", value: 1 }, customerId: null
+      window: { type: "ALL_TIME", seconds: null }, threshold: { operator: "GREATER_THAN_OR_EQUAL", value: 1 }, customerId: null,
+      notify: [], notifyOnClear: true, repeatIntervalSeconds: null, groupWaitSeconds: 0
     };
     var slots = new Map();
     document.title = (isNew ? "New alert" : src.name) + " \u2014 Alerts";
@@ -1106,6 +1133,45 @@ export const UI_SCRIPT = String.raw`(function () {
     var thOp = select("f-threshold-operator", Object.keys(COMPARISONS).map(function (k) { return [k, COMPARISONS[k] + "  " + k.toLowerCase().replace(/_/g, " ")]; }), src.threshold.operator);
     var thValue = h("input", { id: "f-threshold-value", name: "f-threshold-value", type: "number", step: "any", value: src.threshold.value });
     var backfill = isNew ? h("input", { id: "f-backfill", name: "f-backfill", type: "checkbox", checked: true }) : null;
+
+    // Notifications: the channels this key sees that may hear of this alert (its customer's and the platform's).
+    var notifyChosen = new Set(src.notify);
+    var notifyList = h("div", { class: "check-list", id: "f-notify", tabindex: "-1", "aria-describedby": "f-notify-hint f-notify-error" });
+    var notifyError = h("p", { class: "field-error", id: "f-notify-error", hidden: true });
+    slots.set("notify", { control: notifyList, error: notifyError, label: "Notify" });
+    var notifyOnClear = h("input", { id: "f-notifyOnClear", name: "f-notifyOnClear", type: "checkbox", checked: src.notifyOnClear, "aria-describedby": "f-notifyOnClear-error" });
+    var notifyOnClearError = h("p", { class: "field-error", id: "f-notifyOnClear-error", hidden: true });
+    slots.set("notifyOnClear", { control: notifyOnClear, error: notifyOnClearError, label: "Notify when it clears" });
+    var repeatInterval = h("input", { id: "f-repeat", name: "f-repeat", type: "number", min: 60, step: 1, inputmode: "numeric", placeholder: "never", value: src.repeatIntervalSeconds == null ? "" : src.repeatIntervalSeconds });
+    var groupWait = h("input", { id: "f-group-wait", name: "f-group-wait", type: "number", min: 0, step: 1, inputmode: "numeric", value: src.groupWaitSeconds });
+    function alertOwner() {
+      if (!isNew) return src.customerId;
+      return customer ? customer.value.trim() || null : session.viewer.customerId;
+    }
+    function renderNotifyList() {
+      var store = data.channels;
+      if (!store.loaded) { fill(notifyList, h("p", { class: "muted small" }, "Loading channels\u2026")); return; }
+      var owner = alertOwner();
+      var shown = store.list.filter(function (c) { return owner === null || c.customerId === null || c.customerId === owner || notifyChosen.has(c.id); });
+      var unknown = Array.from(notifyChosen).filter(function (id) { return !store.byId.has(id); });
+      var rows = shown.map(function (c) {
+        var state = c.enabled ? (c.failingSince ? "failing" : "") : "disabled";
+        return notifyRow(c.id, c.name, CHANNEL_KINDS[c.kind] + (state ? ", " + state : ""));
+      }).concat(unknown.map(function (id) { return notifyRow(id, "Channel " + id, "not visible to this key"); }));
+      if (rows.length === 0) {
+        fill(notifyList, h("p", { class: "muted small" }, store.error ? store.error : "No notification channels yet. ", store.error ? null : h("a", { href: "#/channels" }, "Create one under Notifications")));
+        return;
+      }
+      fill(notifyList, rows);
+    }
+    function notifyRow(id, label, detail) {
+      var box = h("input", { type: "checkbox", id: "f-notify-" + id, name: "f-notify", value: id, checked: notifyChosen.has(id) });
+      box.addEventListener("change", function () { if (box.checked) notifyChosen.add(id); else notifyChosen.delete(id); });
+      return h("div", { class: "check-row" }, box, h("label", { for: box.id }, label, h("span", { class: "muted small" }, " (" + detail + ")")));
+    }
+    renderNotifyList();
+    if (!data.channels.loaded) loadChannels().then(function () { if (notifyList.isConnected) renderNotifyList(); });
+    if (customer) customer.addEventListener("change", renderNotifyList);
 
     function syncDisabled() {
       aggPath.disabled = !editable || aggFn.value === "COUNT";
@@ -1227,6 +1293,11 @@ export const UI_SCRIPT = String.raw`(function () {
       if (winType.value !== "ALL_TIME" && (winSeconds.value.trim() === "" || !Number.isInteger(seconds))) problems.push({ field: "window.seconds", message: "give the window's length in whole seconds" });
       var value = Number(thValue.value);
       if (thValue.value.trim() === "" || !isFinite(value)) problems.push({ field: "threshold.value", message: "give a number" });
+      // Ranges are the server's to say (its message lands next to the field); here only "a whole number".
+      var repeat = repeatInterval.value.trim() === "" ? null : Number(repeatInterval.value);
+      if (repeat !== null && !Number.isInteger(repeat)) problems.push({ field: "repeatIntervalSeconds", message: "give whole seconds, or leave it empty to notify once" });
+      var wait = groupWait.value.trim() === "" ? 0 : Number(groupWait.value);
+      if (!Number.isInteger(wait)) problems.push({ field: "groupWaitSeconds", message: "give whole seconds (0: no grouping)" });
       var input = {
         name: name.value.trim(),
         description: description.value.trim(),
@@ -1241,7 +1312,11 @@ export const UI_SCRIPT = String.raw`(function () {
         groupBy: groupBy.value.split("\n").map(function (s) { return s.trim(); }).filter(Boolean),
         entityPath: orNull(entityPath.value),
         window: { type: winType.value, seconds: seconds },
-        threshold: { operator: thOp.value, value: value }
+        threshold: { operator: thOp.value, value: value },
+        notify: Array.from(notifyChosen),
+        notifyOnClear: notifyOnClear.checked,
+        repeatIntervalSeconds: repeat,
+        groupWaitSeconds: wait
       };
       return { input: input, problems: problems };
     }
@@ -1264,6 +1339,8 @@ export const UI_SCRIPT = String.raw`(function () {
       if (!same(input.groupBy, src.groupBy)) out.groupBy = input.groupBy;
       if (!same(input.window, { type: src.window.type, seconds: src.window.seconds == null ? null : src.window.seconds })) out.window = input.window;
       if (!same(input.threshold, { operator: src.threshold.operator, value: src.threshold.value })) out.threshold = input.threshold;
+      if (!same(input.notify.slice().sort(), src.notify.slice().sort())) out.notify = input.notify;
+      ["notifyOnClear", "repeatIntervalSeconds", "groupWaitSeconds"].forEach(function (k) { if (!same(input[k], src[k])) out[k] = input[k]; });
       return out;
     }
 
@@ -1337,6 +1414,18 @@ export const UI_SCRIPT = String.raw`(function () {
           field("threshold.operator", "f-threshold-operator", "Fires when the value is", thOp),
           field("threshold.value", "f-threshold-value", "Threshold", thValue)),
         backfill ? h("div", { class: "field check" }, backfill, h("label", { for: "f-backfill" }, "Count the stored history too")) : null),
+      h("fieldset", { disabled: !editable },
+        h("legend", null, "Notifications"),
+        h("div", { class: "field", role: "group", "aria-labelledby": "notify-label" },
+          h("span", { class: "label", id: "notify-label" }, "Notify these channels"),
+          notifyList,
+          h("p", { class: "hint", id: "f-notify-hint" }, "Each crossing goes to every channel checked here. Channels are made under Notifications."),
+          notifyError),
+        h("div", { class: "field check" }, notifyOnClear, h("label", { for: "f-notifyOnClear" }, "Also notify when it clears")),
+        notifyOnClearError,
+        h("div", { class: "grid-2" },
+          field("repeatIntervalSeconds", "f-repeat", "Repeat while firing (seconds)", repeatInterval, "Empty: notify once. 3600 = hourly, while it stays FIRING."),
+          field("groupWaitSeconds", "f-group-wait", "Group crossings within (seconds)", groupWait, "0: each at once; else a customer\u2019s crossings within it go as one message."))),
       h("div", { class: "form-actions" },
         editable ? save : h("p", { class: "muted" }, canEdit() ? "Global alerts can only be changed with a platform key." : "This key may read alerts, not change them."),
         h("a", { class: "button", href: "#/" }, editable ? "Cancel" : "Back"),
@@ -1360,6 +1449,8 @@ export const UI_SCRIPT = String.raw`(function () {
       var input = createInput(read.input);
       if (!input.name) input.name = "Untitled";
       delete input.backfill;
+      // Routing does not change what qualifies or counts, and a dry run notifies no one.
+      ["notify", "notifyOnClear", "repeatIntervalSeconds", "groupWaitSeconds"].forEach(function (k) { delete input[k]; });
       return input;
     }
     /** BAD_USER_INPUT from a dry run: the definition's problems go to the form, the panel's own (isOwn) to the panel. */
@@ -1524,6 +1615,7 @@ export const UI_SCRIPT = String.raw`(function () {
     function figure(value, label) { return h("div", { class: "figure" }, h("span", { class: "num" }, fmtNum(value)), h("span", { class: "label" }, label)); }
   }
 
+${UI_NOTIFICATIONS_SCRIPT}
   // ---------------------------------------------------------------- start
   var stored = readKey();
   if (!stored) { showSignIn(""); return; }
