@@ -79,7 +79,12 @@ describe("evaluation", () => {
     assert.equal(byCustomer[a].state, "FIRING");
     assert.equal(byCustomer[b].count, 1);
     assert.equal(byCustomer[b].state, "OK");
-    const found = await crossings({ alertId });
+    // A new alert counts its history first: its live crossings wait for that merge (DESIGN "History"),
+    // which may commit after the statuses were stored.
+    const found = await waitFor(async () => {
+      const list = await crossings({ alertId });
+      return list.length > 0 ? list : null;
+    }, "the crossing, after the history merge");
     assert.deepEqual(found.map((c) => [c.customerId, c.direction]), [[a, "RAISED"]]);
   });
 
