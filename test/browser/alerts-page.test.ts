@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { WebSocketRoute } from "playwright-core";
 import { startTestApp } from "../support/app";
-import { UI_TIMEOUT_MS, assertLocalOnly, launch, recordUrls, screenshot, skipWithoutBrowser } from "../support/browser";
+import { UI_TIMEOUT_MS, assertLocalOnly, launch, openPage, screenshot, skipWithoutBrowser } from "../support/browser";
 import { makeKey } from "../support/keys";
 import { waitFor } from "../support/wait";
 
@@ -27,15 +27,8 @@ test("alerts page: sign in, create an alert, see crossings live, test, backtest,
 
   const browser = await launch();
   ctx.after(() => browser.close());
-  const context = await browser.newContext({ viewport: { width: 1360, height: 1000 } });
-  const page = await context.newPage();
-  const urls = recordUrls(context, page);
-  const pageErrors: string[] = [];
-  page.on("pageerror", (err) => pageErrors.push(err.message));
-  page.on("console", (msg) => {
-    // A 400 answer (the field error the test provokes) is logged by the browser itself; not a script error.
-    if (msg.type() === "error" && !msg.text().startsWith("Failed to load resource")) pageErrors.push(msg.text());
-  });
+  // A 400 answer (the field error the test provokes) is logged by the browser itself, not counted as a script error.
+  const { page, urls, pageErrors } = await openPage(browser);
 
   // The page's WebSocket goes through a route the test controls, so the test can drop it like a network would.
   const sockets: WebSocketRoute[] = [];

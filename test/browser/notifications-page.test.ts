@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { startTestApp } from "../support/app";
-import { ARTIFACTS, UI_TIMEOUT_MS, assertLocalOnly, launch, recordUrls, screenshot, skipWithoutBrowser } from "../support/browser";
+import { ARTIFACTS, UI_TIMEOUT_MS, assertLocalOnly, launch, openPage, screenshot, skipWithoutBrowser } from "../support/browser";
 import { makeKey } from "../support/keys";
 import { startHttpReceiver } from "../support/receivers";
 import { waitFor } from "../support/wait";
@@ -29,15 +29,8 @@ test("notifications page: a webhook channel with its secret shown once, tested, 
 
   const browser = await launch();
   ctx.after(() => browser.close());
-  const context = await browser.newContext({ viewport: { width: 1360, height: 1000 } });
-  const page = await context.newPage();
-  const urls = recordUrls(context, page);
-  const pageErrors: string[] = [];
-  page.on("pageerror", (err) => pageErrors.push(err.message));
-  page.on("console", (msg) => {
-    // The 400 of the bad URL the test provokes is logged by the browser itself; not a script error.
-    if (msg.type() === "error" && !msg.text().startsWith("Failed to load resource")) pageErrors.push(msg.text());
-  });
+  // The 400 of the bad URL the test provokes is logged by the browser itself, not counted as a script error.
+  const { page, urls, pageErrors } = await openPage(browser);
   page.setDefaultTimeout(UI_TIMEOUT_MS);
 
   try {

@@ -13,7 +13,7 @@ import { verifyWebhook } from "../../src/notify/signature";
 import { createLogger } from "../../src/logger";
 import { freePort, startEmbeddedPostgres, type EmbeddedPostgresHandle } from "../../src/store/embedded-postgres";
 import { startHttpReceiver, type HttpReceiver } from "../support/receivers";
-import { killAllServerProcesses, startServerProcess, type ServerProcess } from "../support/server-process";
+import { killAllServerProcesses, startServerProcess, stopServerProcesses, type ServerProcess } from "../support/server-process";
 import { waitFor } from "../support/wait";
 import { graphqlCaller, prng } from "./common";
 
@@ -194,12 +194,7 @@ async function main(): Promise<number> {
     return mismatches === 0 ? 0 : 1;
   } finally {
     await pool?.end().catch(() => undefined);
-    for (const p of processes) {
-      if (p.child.exitCode === null && p.child.signalCode === null) {
-        p.child.kill("SIGTERM");
-        await p.exited();
-      }
-    }
+    await stopServerProcesses(processes);
     await receiver?.close().catch(() => undefined);
     await pg?.stop().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });

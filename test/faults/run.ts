@@ -14,7 +14,7 @@ import { Pool } from "pg";
 import WebSocket from "ws";
 import { createLogger } from "../../src/logger";
 import { freePort, startEmbeddedPostgres, type EmbeddedPostgresHandle } from "../../src/store/embedded-postgres";
-import { killAllServerProcesses, startServerProcess, type ServerProcess } from "../support/server-process";
+import { killAllServerProcesses, startServerProcess, stopServerProcesses, type ServerProcess } from "../support/server-process";
 import { waitFor } from "../support/wait";
 import { graphqlCaller, prng } from "./common";
 import { recount, type OracleAlert, type OracleEvent } from "./oracle";
@@ -316,12 +316,7 @@ async function main(): Promise<number> {
   } finally {
     for (const s of subscribers) await s.stop().catch(() => undefined);
     await pool?.end().catch(() => undefined);
-    for (const p of processes) {
-      if (p.child.exitCode === null && p.child.signalCode === null) {
-        p.child.kill("SIGTERM");
-        await p.exited();
-      }
-    }
+    await stopServerProcesses(processes);
     await pg?.stop().catch(() => undefined);
     await kafka("down").catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });

@@ -22,6 +22,22 @@ export async function launch(): Promise<Browser> {
   });
 }
 
+/**
+ * A page on a fresh context of `browser`, with every URL it asks for and every script error it raises.
+ * A browser's own "Failed to load resource" line (a 4xx a test provokes) is not a script error.
+ */
+export async function openPage(browser: Browser): Promise<{ context: BrowserContext; page: Page; urls: string[]; pageErrors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1360, height: 1000 } });
+  const page = await context.newPage();
+  const urls = recordUrls(context, page);
+  const pageErrors: string[] = [];
+  page.on("pageerror", (err) => pageErrors.push(err.message));
+  page.on("console", (msg) => {
+    if (msg.type() === "error" && !msg.text().startsWith("Failed to load resource")) pageErrors.push(msg.text());
+  });
+  return { context, page, urls, pageErrors };
+}
+
 /** Every URL the page asks for: documents, scripts, styles, fetches and WebSockets. */
 export function recordUrls(context: BrowserContext, page: Page): string[] {
   const urls: string[] = [];

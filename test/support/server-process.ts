@@ -16,6 +16,16 @@ export interface ServerProcess {
 /** Every child this module spawned and that has not exited, ready or not. */
 const spawned = new Set<ChildProcess>();
 
+/** SIGTERM each server still running, and wait for it to exit. */
+export async function stopServerProcesses(processes: Iterable<ServerProcess>): Promise<void> {
+  for (const p of processes) {
+    if (p.child.exitCode === null && p.child.signalCode === null) {
+      p.child.kill("SIGTERM");
+      await p.exited();
+    }
+  }
+}
+
 /** For a harness stopped from outside: SIGKILL every server it started, even one still starting. */
 export function killAllServerProcesses(): void {
   for (const child of spawned) child.kill("SIGKILL");
